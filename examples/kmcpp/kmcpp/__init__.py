@@ -1,0 +1,1 @@
+"""kmcpp: C++17 extension (static init, exceptions, COMDAT)."""

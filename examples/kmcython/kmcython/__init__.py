@@ -1,0 +1,1 @@
+"""kmcython: two small Cython extension modules."""

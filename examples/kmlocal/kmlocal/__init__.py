@@ -1,0 +1,1 @@
+"""kmlocal: extensions linking a package-local static library."""

@@ -1,0 +1,1 @@
+"""kmsame: same-named extension modules in two subpackages."""

@@ -1,0 +1,1 @@
+"""kmsame.two subpackage."""

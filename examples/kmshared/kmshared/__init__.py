@@ -1,0 +1,1 @@
+"""kmshared: two extension modules sharing src/common.c."""

@@ -1,0 +1,1 @@
+"""kmzlib: extension linked against the system zlib (-lz)."""

@@ -1,0 +1,37 @@
+// Capturing a package build: kmpack points CC, CXX and LDSHARED at the
+// kmpack-capture wrapper, which appends one JSON line {cwd, argv, ...} per
+// compiler call to a log and then runs the real tool.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kmpack {
+
+// Environment variables the wrapper reads.
+inline constexpr const char *kCaptureLogEnv = "KMPACK_CAPTURE_LOG";    // the JSON-lines log
+inline constexpr const char *kCaptureMapDirEnv = "KMPACK_CAPTURE_MAPS"; // where link maps go
+
+struct CaptureRecord {
+    std::filesystem::path cwd;
+    std::vector<std::string> argv; // as the build passed it (real tool first)
+    std::filesystem::path map;     // linker map written for a -shared link, or empty
+    int exit_code = 0;
+};
+
+// Appends `record` as one line to `log`, atomically with respect to other
+// wrapper processes appending at the same time.
+void append_capture_record(const std::filesystem::path &log, const CaptureRecord &record);
+
+// Reads a capture log. Errors name the log and the line.
+std::vector<CaptureRecord> read_capture_log(const std::filesystem::path &log);
+
+// True when argv (a compiler driver call) links a shared object.
+bool is_shared_link(const std::vector<std::string> &argv);
+
+// The wrapper's main: argv[1] is the real tool, the rest its arguments.
+// Returns the real tool's exit status.
+int capture_main(int argc, char **argv);
+
+} // namespace kmpack

@@ -1,0 +1,57 @@
+// Reading ELF symbol tables with LLVM Object: the exports of a .so, the
+// definitions and references of relocatable objects, and archive members.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kmpack {
+
+enum class SymbolKind { Function, Data, Tls, Ifunc, Common, NoType };
+enum class SymbolBinding { Global, Weak, Unique };
+
+const char *to_string(SymbolKind kind);
+const char *to_string(SymbolBinding binding);
+
+struct ElfSymbol {
+    std::string name;
+    SymbolKind kind = SymbolKind::NoType;
+    SymbolBinding binding = SymbolBinding::Global;
+    uint64_t size = 0;
+    bool hidden = false; // STV_HIDDEN or STV_INTERNAL
+};
+
+struct ObjectSymbols {
+    std::vector<ElfSymbol> defined;     // every non-local definition, any visibility, commons too
+    std::vector<std::string> undefined; // references to symbols defined elsewhere
+    std::vector<std::string> sections;  // section names, in section order
+    uint16_t machine = 0;               // e_machine
+};
+
+struct SharedObjectSymbols {
+    std::vector<ElfSymbol> exports; // defined global/weak/unique entries of .dynsym, by name
+    uint16_t machine = 0;
+};
+
+// Exports of a shared object. Error names the file when it is not an ELF
+// shared object.
+SharedObjectSymbols read_shared_object(const std::filesystem::path &path);
+
+// Symbols of one relocatable object held in `bytes`; `name` is used in errors.
+ObjectSymbols read_object(std::string_view bytes, const std::string &name);
+
+struct ArchiveMember {
+    std::string name;
+    std::string bytes;
+};
+
+// The members of a static archive, in order.
+std::vector<ArchiveMember> read_archive(const std::filesystem::path &path);
+
+// The name of an ELF machine number, for messages ("x86-64", "AArch64", ...).
+std::string machine_name(uint16_t machine);
+
+} // namespace kmpack

@@ -1,0 +1,18 @@
+// The generated `<base>.km.symbols.c`: the dlsym table of one .so and the
+// constructor that registers it with the payload runtime (payload/include/km_dl.h).
+#pragma once
+
+#include "kmpack/rename_plan.h"
+
+#include <string>
+
+namespace kmpack {
+
+// A C string literal holding `bytes` exactly (escapes quotes, backslashes,
+// non-printable and non-ASCII bytes).
+std::string c_string_literal(const std::string &bytes);
+
+// The C source registering `plan`. Stable: the same plan gives the same bytes.
+std::string emit_symbols_c(const SoPlan &plan);
+
+} // namespace kmpack

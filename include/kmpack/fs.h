@@ -1,0 +1,33 @@
+// Small file-system helpers: whole-file reads and atomic writes.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace kmpack {
+
+namespace fs = std::filesystem;
+
+// The whole file, or an Error naming it.
+std::string read_file(const fs::path &path);
+
+// Writes `content` to a temporary file beside `path` and renames it into
+// place, so a reader sees either the old file or the whole new one. The
+// parent directory is created when missing.
+void write_file_atomic(const fs::path &path, std::string_view content);
+
+// `path` relative to `base`, as a '/'-separated string; Error when `path` is
+// not below `base`.
+std::string relative_below(const fs::path &path, const fs::path &base);
+
+// True when `path` is `dir` or lies below it (lexically, both absolute).
+bool is_within(const fs::path &path, const fs::path &dir);
+
+// Copies a directory tree (files, directories, symbolic links as links).
+void copy_tree(const fs::path &from, const fs::path &to);
+
+// A temporary name beside `path`, unique within this process and host.
+fs::path temporary_sibling(const fs::path &path);
+
+} // namespace kmpack

@@ -1,0 +1,42 @@
+// Linking python.km: the interpreter's python.o and libpython, the payload
+// runtime, every .so's registration object and renamed archive, and the
+// system libraries they need; then laying out the run-time tree beside it.
+#pragma once
+
+#include "kmpack/python_info.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace kmpack {
+
+namespace fs = std::filesystem;
+
+struct LinkOptions {
+    std::vector<std::string> cc = {"gcc", "-static"}; // the compiler driver that links
+    std::vector<std::string> link_args;               // extra, e.g. -fuse-ld=mold
+    std::vector<std::string> only_modules;            // empty: all
+    fs::path output_dir;                              // empty: <build-dir>/dist
+    unsigned jobs = 1;
+};
+
+struct LinkResult {
+    fs::path python_km;
+    fs::path link_line_file;
+    std::vector<std::string> link_line;
+};
+
+// Links from the build manifest in `build_dir`.
+LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, std::ostream &progress);
+
+// The directories a static link searches for `-l` archives: `extra` first,
+// then the compiler's own.
+std::vector<fs::path> library_search_path(const std::vector<std::string> &cc, const std::vector<fs::path> &extra);
+
+// `lib<name>.a` (or the exact file for "-l:file") on `dirs`; empty if none.
+fs::path find_static_library(const std::string &name, const std::vector<fs::path> &dirs);
+
+} // namespace kmpack

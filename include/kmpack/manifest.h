@@ -1,0 +1,61 @@
+// modules.txt: the list of packages to build into python.km.
+//
+//   # name     source                          settings
+//   kmhello    examples/kmhello
+//   psutil     https://host/psutil.git         ref=release-5.9.8
+//   falcon     vendor/falcon-3.1.3.tar.gz      subdir=falcon-3.1.3 skip=falcon/cyutil/*
+//   mypkg      ../mypkg                        env=CFLAGS=-O1 build=pip
+//
+// One module a line: a name, a source and optional key=value settings,
+// separated by blanks. A token may be double-quoted: "a b", where a
+// backslash escapes a quote or a backslash. '#' starts a comment at the
+// start of a token. Relative local sources are resolved against the
+// directory holding the file.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kmpack {
+
+enum class SourceKind { Directory, Archive, Git };
+enum class BuildKind { Auto, SetupPy, Pip };
+
+struct ModuleSpec {
+    std::string name;
+    std::string source;               // as written
+    SourceKind kind = SourceKind::Directory;
+    std::filesystem::path local_path; // absolute, for Directory and Archive
+    std::string ref;                  // git ref (branch, tag or commit)
+    std::string subdir;               // where setup.py / pyproject.toml is, in the source
+    std::vector<std::string> skip;    // globs over package-relative .so paths
+    std::map<std::string, std::string> env; // extra environment for the build
+    BuildKind build = BuildKind::Auto;
+    std::string origin;               // "modules.txt:7", for messages
+};
+
+struct Manifest {
+    std::filesystem::path file;
+    std::vector<ModuleSpec> modules;
+};
+
+// Parses `text` read from `file`. Relative sources are resolved against
+// `base_dir`. Every problem is reported, each as "file:line: message", in one
+// Error; nothing is returned for an invalid file. `check_paths` also verifies
+// that local sources exist.
+Manifest parse_manifest(std::string_view text, const std::string &file,
+                        const std::filesystem::path &base_dir, bool check_paths = true);
+
+// Reads and parses a modules.txt.
+Manifest load_manifest(const std::filesystem::path &file);
+
+// The settings a line may carry, for --help and suggestions.
+const std::vector<std::string> &manifest_settings();
+
+// A shell-style glob match ('*', '?', '[...]'); '*' also matches '/'.
+bool glob_match(std::string_view pattern, std::string_view text);
+
+} // namespace kmpack

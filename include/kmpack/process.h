@@ -1,0 +1,54 @@
+// Running external programs from an argument vector. Nothing is ever run
+// through a shell: argv[0] is looked up on PATH and the rest is passed as is.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace kmpack {
+
+struct Command {
+    std::vector<std::string> argv;
+    std::filesystem::path cwd;                // empty: the current directory
+    std::map<std::string, std::string> env;   // set on top of the inherited environment
+    std::vector<std::string> unset_env;       // removed from the inherited environment
+    std::filesystem::path output;             // stdout+stderr appended here; empty: inherited
+};
+
+// How a finished command ended: `exit_code` when it exited, `signal` when a
+// signal killed it.
+struct CommandResult {
+    int exit_code = 0;
+    int signal = 0;
+    bool ok() const { return exit_code == 0 && signal == 0; }
+    std::string describe() const; // "exit status 2" / "killed by signal 9 (Killed)"
+};
+
+// The seam between kmpack's pipeline and the processes it starts, so tests can
+// record or replay commands.
+class CommandRunner {
+public:
+    virtual ~CommandRunner() = default;
+    virtual CommandResult run(const Command &command) = 0;
+};
+
+// Runs commands for real (fork + execve).
+class SystemRunner : public CommandRunner {
+public:
+    CommandResult run(const Command &command) override;
+};
+
+// Runs `command` and returns what it wrote to stdout; Error (with its stderr)
+// when it fails.
+std::string run_and_read(const Command &command);
+
+// The absolute path of `program` found on `path_list` (a PATH value); a name
+// containing '/' is returned as is. Empty when not found.
+std::string find_program(const std::string &program, const std::string &path_list);
+
+// `argv` as one line a user can paste into a POSIX shell (quoted where needed).
+std::string shell_quote(const std::vector<std::string> &argv);
+
+} // namespace kmpack

@@ -1,0 +1,28 @@
+// What kmpack needs to know about the interpreter it builds for, all from
+// that one interpreter's sysconfig.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kmpack {
+
+struct PythonInfo {
+    std::string executable;            // as given (--python)
+    std::string version;               // "3.11"
+    std::string full_version;          // sys.version, for cache keys and messages
+    std::string ext_suffix;            // ".cpython-311-x86_64-linux-gnu.so"
+    std::filesystem::path libpl;       // holds libpython3.X.a and python.o
+    std::string library;               // "libpython3.11.a"
+    std::vector<std::string> cc, cxx;  // compiler commands, split
+    std::vector<std::string> ldshared, ldcxxshared;
+    std::vector<std::string> link_libs; // LIBS, SYSLIBS and MODLIBS, split, in order
+    std::filesystem::path stdlib;      // the standard library directory
+    std::filesystem::path include;     // Python.h's directory
+};
+
+// Runs `python` once and reads its sysconfig. Error when it cannot run.
+PythonInfo query_python(const std::string &python);
+
+} // namespace kmpack

@@ -1,0 +1,923 @@
+/*
+ * km_dl.c - dlopen, dlsym, dlclose, dlerror and dladdr for a static python.km.
+ *
+ * A fully static executable cannot map a real .so. kmpack links every
+ * extension module into python.km under renamed symbols, and a generated
+ * constructor per module registers its table (km_dl.h) with
+ * km_dl_register(). The functions below answer the dl* calls of Python
+ * and of the modules from those tables. They replace the C library's
+ * versions: glibc's libc.a defines dlopen & co. as weak symbols and musl's
+ * archive members are only pulled in for still-undefined symbols, so an
+ * object of ours that comes first on the link line wins.
+ *
+ * Libraries are never unmapped; dlclose only drops a reference.
+ *
+ * Data and locking
+ *
+ *   libs      every registered library, in a segmented array (segment k
+ *             holds SEG0 << k entries) so entries never move: a handle is a
+ *             pointer to an entry and is validated by address range
+ *             (lib_of) without dereferencing what the caller passed.
+ *   by_name   the non-main libraries sorted by (file name, path), for path
+ *             resolution; by_id the same sorted by id, for .km.id files.
+ *   globals   libraries opened with RTLD_GLOBAL, in open order.
+ *
+ *   lock      (rwlock) guards all of the above. Written by registration,
+ *             dlopen, dlclose and dladdr (which builds its index lazily);
+ *             read by dlsym on RTLD_DEFAULT and on the main handle, and by
+ *             path resolution.
+ *   init_lock (recursive mutex) is held while deferred constructors or
+ *             destructors run, so concurrent first opens wait for them and
+ *             a constructor may itself call dlopen. Order: init_lock, then
+ *             lock; lock is never held while running library code.
+ *
+ *   dlsym on a library handle takes no lock: a library's table never
+ *   changes after registration, which publishes it with a release store of
+ *   nlibs (and of its segment); the open count is an atomic. That path
+ *   does not allocate either: a binary search over the sorted table.
+ *
+ * Registration refuses a symbol table that is not strictly sorted by
+ * strcmp (rather than sorting a private copy), so dlsym has one simple path.
+ *
+ * dladdr builds an address-sorted index of all registered symbols on first
+ * use (and again after later registrations), under the write lock.
+ *
+ * Error messages (dlerror; %s is the argument or the registered path):
+ *
+ *   km_dl: %s: not a pre-linked library (no registered path ends with '%s', no %s)
+ *   km_dl: %s: not a pre-linked library (no registered path ends with '%s', cannot read %s)
+ *   km_dl: %s: ambiguous (matches %s, %s[, ...])
+ *   km_dl: %s: %s names '%s', which is not a registered library id
+ *   km_dl: %s: not open (RTLD_NOLOAD)
+ *   km_dl: %s: needed library '%s' is not registered
+ *   km_dl: %s: out of memory
+ *   km_dl: %s: undefined symbol: %s
+ *   km_dl: RTLD_DEFAULT: undefined symbol: %s     (NULL, RTLD_DEFAULT, RTLD_NEXT)
+ *   km_dl: main program: undefined symbol: %s     (the dlopen(NULL) handle)
+ *   km_dl: dlsym: invalid handle 0x%lx
+ *   km_dl: %s: dlsym on a closed handle
+ *   km_dl: dlclose: invalid handle 0x%lx
+ *   km_dl: %s: dlclose on a closed handle
+ *   km_dl: dlinfo: not supported
+ *
+ * The second placeholder of the first two is the file name of the argument;
+ * the third is the .km.id file looked for: the argument with a trailing
+ * ".so" replaced by ".km.id" (without one, ".km.id" is appended). The
+ * candidates of an ambiguous match are listed in strcmp order of their
+ * paths. As POSIX says, a message stays until dlerror() reads it; success
+ * does not clear it. Messages longer than the buffer are cut.
+ *
+ * Refusals by km_dl_register (km_dl_register_error):
+ *
+ *   km_dl_register: NULL library
+ *   km_dl_register: %s: ABI version %u, expected %u
+ *   km_dl_register: %s: NULL or empty name, path or id
+ *   km_dl_register: %s: malformed path (absolute, or an empty component)
+ *   km_dl_register: %s: name '%s' is not the file name of the path
+ *   km_dl_register: %s: NULL array with a non-zero count
+ *   km_dl_register: %s: symbol %lu has a NULL name
+ *   km_dl_register: %s: symbol table not sorted: '%s' (index %lu) must sort before '%s' (index %lu)
+ *   km_dl_register: %s: symbol '%s' is listed twice (index %lu)
+ *   km_dl_register: %s: init range %lu is malformed      (or fini)
+ *   km_dl_register: %s: needed entry %lu is NULL
+ *   km_dl_register: %s: path already registered
+ *   km_dl_register: %s: id '%s' already registered by %s
+ *   km_dl_register: %s: a main-program table is already registered
+ *   km_dl_register: %s: out of memory
+ *
+ * where %s is the path ("main program" for a KM_DL_MAIN_PROGRAM table
+ * without one, "(null)" when NULL).
+ */
+#define _GNU_SOURCE
+#include "km_dl.h"
+#include "km_dl_prefix.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct lib {
+	const km_dl_library *def;
+	const char *base;     /* the file name: def->path after its last '/' */
+	uintptr_t lowest;     /* lowest symbol address, dladdr's dli_fbase */
+	atomic_int refcnt;    /* open count; dlsym reads it without the lock */
+	atomic_int inited;    /* constructors finished (set under init_lock) */
+	int running;          /* constructors in progress (under init_lock) */
+	int global;           /* in globals[] (under lock) */
+};
+
+#define SEG0 64UL
+#define NSEG 26
+#define SEG_SIZE(k) (SEG0 << (k))
+
+static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
+static struct lib *_Atomic segs[NSEG];
+static atomic_size_t nlibs;
+static struct lib *main_lib;
+static struct lib **by_name, **by_id;
+static size_t nnamed, cap_name, cap_id;
+static struct lib **globals;
+static size_t nglobals, cap_globals;
+
+static pthread_once_t init_lock_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t init_lock;
+static struct lib **init_order;
+static size_t ninit_order, cap_init_order;
+static int atexit_done;
+
+/* What dlopen(NULL) returns. Only its address matters. */
+static char main_handle;
+
+static _Thread_local char err_buf[1024];
+static _Thread_local int err_pending;
+static _Thread_local char reg_err_buf[512];
+
+static void set_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err_buf, sizeof err_buf, fmt, ap);
+	va_end(ap);
+	err_pending = 1;
+}
+
+static int refuse(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(reg_err_buf, sizeof reg_err_buf, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *lib_path(const km_dl_library *d)
+{
+	if (d->path && *d->path)
+		return d->path;
+	return d->flags & KM_DL_MAIN_PROGRAM ? "main program" : "(null)";
+}
+
+static const char *file_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* Makes room in *a, holding n of *cap entries, for one more. */
+static int grow(struct lib ***a, size_t *cap, size_t n)
+{
+	struct lib **p;
+	size_t c = *cap ? *cap * 2 : 16;
+	if (n < *cap)
+		return 0;
+	p = realloc(*a, c * sizeof *p);
+	if (!p)
+		return -1;
+	*a = p;
+	*cap = c;
+	return 0;
+}
+
+/* ---- the library array; handles ---- */
+
+/* The entry of library i. Under lock. */
+static struct lib *lib_at(size_t i)
+{
+	size_t k = 0, first = 0;
+	while (i - first >= SEG_SIZE(k))
+		first += SEG_SIZE(k++);
+	return segs[k] + (i - first);
+}
+
+/*
+ * The library a handle points at, or NULL when it points at no registered
+ * library (or at the main program's entry, which is not a handle). Compares
+ * addresses only, so any value is safe to pass. Needs no lock: segments are
+ * published before nlibs counts their entries.
+ */
+static struct lib *lib_of(const void *h)
+{
+	size_t n = atomic_load_explicit(&nlibs, memory_order_acquire);
+	uintptr_t p = (uintptr_t)h, first = 0;
+	for (int k = 0; k < NSEG; first += SEG_SIZE(k), k++) {
+		struct lib *s = atomic_load_explicit(&segs[k], memory_order_acquire);
+		uintptr_t b = (uintptr_t)s, off = p - b;
+		if (!s)
+			break;
+		if (p < b || off >= SEG_SIZE(k) * sizeof *s)
+			continue;
+		if (off % sizeof *s || first + off / sizeof *s >= n)
+			return 0;
+		s += off / sizeof *s;
+		return s == main_lib ? 0 : s;
+	}
+	return 0;
+}
+
+/* ---- registration ---- */
+
+static int check_path(const char *p)
+{
+	if (*p == '/')
+		return -1;
+	for (; *p; p++)
+		if (*p == '/' && (p[1] == '/' || !p[1]))
+			return -1;
+	return 0;
+}
+
+static int check_ranges(const km_dl_library *d, const km_dl_fn_range *r,
+                        unsigned long n, const char *what)
+{
+	for (unsigned long i = 0; i < n; i++)
+		if (!r[i].begin != !r[i].end || r[i].begin > r[i].end)
+			return refuse("km_dl_register: %s: %s range %lu is malformed",
+			              lib_path(d), what, i);
+	return 0;
+}
+
+static int check_symbols(const km_dl_library *d)
+{
+	const km_dl_symbol *s = d->symbols;
+	for (unsigned long i = 0; i < d->nsymbols; i++) {
+		int c;
+		if (!s[i].name)
+			return refuse("km_dl_register: %s: symbol %lu has a NULL name",
+			              lib_path(d), i);
+		if (!i)
+			continue;
+		c = strcmp(s[i - 1].name, s[i].name);
+		if (!c)
+			return refuse("km_dl_register: %s: symbol '%s' is listed twice (index %lu)",
+			              lib_path(d), s[i].name, i);
+		if (c > 0)
+			return refuse("km_dl_register: %s: symbol table not sorted: '%s' (index %lu) must sort before '%s' (index %lu)",
+			              lib_path(d), s[i].name, i, s[i - 1].name, i - 1);
+	}
+	return 0;
+}
+
+/* Everything about d that needs no lock to check. */
+static int check(const km_dl_library *d)
+{
+	int main_prog;
+	if (!d)
+		return refuse("km_dl_register: NULL library");
+	main_prog = d->flags & KM_DL_MAIN_PROGRAM;
+	if (d->abi_version != KM_DL_ABI_VERSION)
+		return refuse("km_dl_register: %s: ABI version %u, expected %u",
+		              lib_path(d), d->abi_version, KM_DL_ABI_VERSION);
+	if (!main_prog && (!d->name || !*d->name || !d->path || !*d->path || !d->id || !*d->id))
+		return refuse("km_dl_register: %s: NULL or empty name, path or id", lib_path(d));
+	if (!main_prog && check_path(d->path))
+		return refuse("km_dl_register: %s: malformed path (absolute, or an empty component)",
+		              d->path);
+	if (!main_prog && strcmp(d->name, file_name(d->path)))
+		return refuse("km_dl_register: %s: name '%s' is not the file name of the path",
+		              d->path, d->name);
+	if ((d->nsymbols && !d->symbols) || (d->ninit && !d->init) ||
+	    (d->nfini && !d->fini) || (d->nneeded && !d->needed))
+		return refuse("km_dl_register: %s: NULL array with a non-zero count", lib_path(d));
+	for (unsigned long i = 0; i < d->nneeded; i++)
+		if (!d->needed[i])
+			return refuse("km_dl_register: %s: needed entry %lu is NULL", lib_path(d), i);
+	if (check_ranges(d, d->init, d->ninit, "init") || check_ranges(d, d->fini, d->nfini, "fini"))
+		return -1;
+	return check_symbols(d);
+}
+
+/* Index in by_name of the first entry not before (base, path); path NULL
+ * finds the first entry with that file name. Under lock. */
+static size_t name_pos(const char *base, const char *path)
+{
+	size_t lo = 0, hi = nnamed;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(by_name[mid]->base, base);
+		if (!c && path)
+			c = strcmp(by_name[mid]->def->path, path);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Index in by_id of the first entry not before id. Under lock. */
+static size_t id_pos(const char *id)
+{
+	size_t lo = 0, hi = nnamed;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(by_id[mid]->def->id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void insert_at(struct lib **a, size_t n, size_t at, struct lib *lib)
+{
+	memmove(a + at + 1, a + at, (n - at) * sizeof *a);
+	a[at] = lib;
+}
+
+/* The entry for the next library, allocating its segment. Under lock. */
+static struct lib *new_slot(void)
+{
+	size_t i = atomic_load_explicit(&nlibs, memory_order_relaxed), k = 0, first = 0;
+	while (i - first >= SEG_SIZE(k))
+		first += SEG_SIZE(k++);
+	if (k >= NSEG)
+		return 0;
+	if (!segs[k]) {
+		struct lib *s = calloc(SEG_SIZE(k), sizeof *s);
+		if (!s)
+			return 0;
+		atomic_store_explicit(&segs[k], s, memory_order_release);
+	}
+	return segs[k] + (i - first);
+}
+
+static uintptr_t lowest_address(const km_dl_library *d)
+{
+	uintptr_t lo = UINTPTR_MAX;
+	for (unsigned long i = 0; i < d->nsymbols; i++)
+		if ((uintptr_t)d->symbols[i].addr < lo)
+			lo = (uintptr_t)d->symbols[i].addr;
+	return d->nsymbols ? lo : 0;
+}
+
+/* Records d, already checked. Under lock. */
+static int add(const km_dl_library *d)
+{
+	int main_prog = d->flags & KM_DL_MAIN_PROGRAM;
+	size_t np = 0, ni = 0;
+	struct lib *lib;
+
+	if (main_prog && main_lib)
+		return refuse("km_dl_register: %s: a main-program table is already registered",
+		              lib_path(d));
+	if (!main_prog) {
+		np = name_pos(file_name(d->path), d->path);
+		if (np < nnamed && !strcmp(by_name[np]->def->path, d->path))
+			return refuse("km_dl_register: %s: path already registered", d->path);
+		ni = id_pos(d->id);
+		if (ni < nnamed && !strcmp(by_id[ni]->def->id, d->id))
+			return refuse("km_dl_register: %s: id '%s' already registered by %s",
+			              d->path, d->id, by_id[ni]->def->path);
+		if (grow(&by_name, &cap_name, nnamed) || grow(&by_id, &cap_id, nnamed))
+			return refuse("km_dl_register: %s: out of memory", lib_path(d));
+	}
+	lib = new_slot();
+	if (!lib)
+		return refuse("km_dl_register: %s: out of memory", lib_path(d));
+	lib->def = d;
+	lib->base = main_prog ? "" : file_name(d->path);
+	lib->lowest = lowest_address(d);
+	if (main_prog) {
+		main_lib = lib;
+	} else {
+		insert_at(by_name, nnamed, np, lib);
+		insert_at(by_id, nnamed, ni, lib);
+		nnamed++;
+	}
+	atomic_fetch_add_explicit(&nlibs, 1, memory_order_release);
+	return 0;
+}
+
+int km_dl_register(const km_dl_library *d)
+{
+	int r;
+	if (check(d))
+		return -1;
+	pthread_rwlock_wrlock(&lock);
+	r = add(d);
+	pthread_rwlock_unlock(&lock);
+	return r;
+}
+
+const char *km_dl_register_error(void)
+{
+	return reg_err_buf;
+}
+
+/* ---- path resolution ---- */
+
+enum { FOUND, NONE, AMBIGUOUS };
+
+/*
+ * How many whole trailing path components `q` and the registered path `k`
+ * have in common; *whole is set when that is all of k. Repeated slashes in
+ * q count as one (registered paths have none).
+ */
+static size_t common_tail(const char *q, const char *k, int *whole)
+{
+	size_t qe = strlen(q), ke = strlen(k), n = 0;
+	*whole = 0;
+	while (qe && ke) {
+		size_t qs = qe, ks = ke;
+		while (qs && q[qs - 1] != '/')
+			qs--;
+		while (ks && k[ks - 1] != '/')
+			ks--;
+		if (qe - qs != ke - ks || memcmp(q + qs, k + ks, qe - qs))
+			break;
+		n++;
+		if (!ks) {
+			*whole = 1;
+			break;
+		}
+		for (ke = ks - 1, qe = qs; qe && q[qe - 1] == '/'; qe--)
+			;
+	}
+	return n;
+}
+
+/*
+ * Whether the registered path k (with common_tail n, whole) is a better
+ * match than the best so far. More common components win; at equal
+ * length a path matched in full wins (for "/x/a/b.so", "a/b.so" beats
+ * "y/a/b.so").
+ */
+static int better(size_t n, int whole, size_t best, int best_whole)
+{
+	return n > best || (n == best && whole > best_whole);
+}
+
+/*
+ * The library whose path shares the longest trailing path with `file`.
+ * Candidates share its file name, a contiguous run of by_name. Under lock.
+ */
+static int match_path(const char *file, struct lib **out)
+{
+	const char *base = file_name(file);
+	size_t best = 0, ties = 0;
+	int best_whole = 0;
+
+	*out = 0;
+	for (size_t i = name_pos(base, 0); i < nnamed && !strcmp(by_name[i]->base, base); i++) {
+		int whole;
+		size_t n = common_tail(file, by_name[i]->def->path, &whole);
+		if (better(n, whole, best, best_whole)) {
+			*out = by_name[i];
+			best = n;
+			best_whole = whole;
+			ties = 0;
+		} else if (n == best && whole == best_whole) {
+			ties++;
+		}
+	}
+	return !*out ? NONE : ties ? AMBIGUOUS : FOUND;
+}
+
+/* Sets the error naming every equally good match of `file`. Under lock. */
+static void ambiguous_error(const char *file)
+{
+	const char *base = file_name(file), *sep = "";
+	size_t best = 0, len;
+	int best_whole = 0, whole;
+
+	for (size_t i = name_pos(base, 0); i < nnamed && !strcmp(by_name[i]->base, base); i++) {
+		size_t n = common_tail(file, by_name[i]->def->path, &whole);
+		if (better(n, whole, best, best_whole)) {
+			best = n;
+			best_whole = whole;
+		}
+	}
+	set_error("km_dl: %s: ambiguous (matches ", file);
+	for (size_t i = name_pos(base, 0); i < nnamed && !strcmp(by_name[i]->base, base); i++) {
+		if (common_tail(file, by_name[i]->def->path, &whole) != best || whole != best_whole)
+			continue;
+		len = strlen(err_buf);
+		snprintf(err_buf + len, sizeof err_buf - len, "%s%s", sep, by_name[i]->def->path);
+		sep = ", ";
+	}
+	len = strlen(err_buf);
+	snprintf(err_buf + len, sizeof err_buf - len, ")");
+}
+
+/* The library registered under exactly `path`. Under lock. */
+static struct lib *find_path(const char *path)
+{
+	size_t i = name_pos(file_name(path), path);
+	return i < nnamed && !strcmp(by_name[i]->def->path, path) ? by_name[i] : 0;
+}
+
+/* The library with this id. Under lock. */
+static struct lib *find_id(const char *id)
+{
+	size_t i = id_pos(id);
+	return i < nnamed && !strcmp(by_id[i]->def->id, id) ? by_id[i] : 0;
+}
+
+/*
+ * Reads the .km.id file beside `file` ("d/x.so" -> "d/x.km.id") into id,
+ * without trailing white space; its name goes to kmid. Returns 0, -1 when
+ * there is no such file, -2 when it cannot be read. Keeps errno.
+ */
+static int read_id(const char *file, char *kmid, size_t kmid_size, char *id, size_t id_size)
+{
+	size_t n = strlen(file);
+	int fd, e = errno, r = -2;
+	ssize_t len;
+
+	if (n >= 3 && !strcmp(file + n - 3, ".so"))
+		n -= 3;
+	if (snprintf(kmid, kmid_size, "%.*s.km.id", (int)n, file) >= (int)kmid_size)
+		return -2;
+	fd = open(kmid, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = errno == ENOENT || errno == ENOTDIR ? -1 : -2;
+	} else {
+		len = read(fd, id, id_size - 1);
+		close(fd);
+		if (len >= 0) {
+			while (len > 0 && id[len - 1] && strchr(" \t\r\n\v\f", id[len - 1]))
+				len--;
+			id[len] = 0;
+			r = 0;
+		}
+	}
+	errno = e;
+	return r;
+}
+
+/*
+ * The library `file` names: by its trailing path, else (none or ambiguous)
+ * by the id in the .km.id file beside it. The file is read without the lock.
+ */
+static struct lib *find(const char *file)
+{
+	char kmid[4096 + 16], id[256];
+	struct lib *lib;
+	int r;
+
+	pthread_rwlock_rdlock(&lock);
+	r = match_path(file, &lib);
+	pthread_rwlock_unlock(&lock);
+	if (r == FOUND)
+		return lib;
+	r = read_id(file, kmid, sizeof kmid, id, sizeof id);
+	pthread_rwlock_rdlock(&lock);
+	if (!r) {
+		if (!(lib = find_id(id)))
+			set_error("km_dl: %s: %s names '%s', which is not a registered library id",
+			          file, kmid, id);
+	} else if (match_path(file, &lib) == AMBIGUOUS) {
+		ambiguous_error(file);
+		lib = 0;
+	} else if (!lib) {
+		set_error("km_dl: %s: not a pre-linked library (no registered path ends with '%s', %s %s)",
+		          file, file_name(file), r == -1 ? "no" : "cannot read", kmid);
+	}
+	pthread_rwlock_unlock(&lock);
+	return lib;
+}
+
+/* ---- opening: references, constructors, destructors ---- */
+
+/* Puts lib at the end of the RTLD_GLOBAL search order. Under lock. */
+static int make_global(struct lib *lib)
+{
+	if (lib->global)
+		return 0;
+	if (grow(&globals, &cap_globals, nglobals))
+		return -1;
+	globals[nglobals++] = lib;
+	lib->global = 1;
+	return 0;
+}
+
+static void drop_global(struct lib *lib)
+{
+	size_t i = 0;
+	while (globals[i] != lib)
+		i++;
+	memmove(globals + i, globals + i + 1, (--nglobals - i) * sizeof *globals);
+	lib->global = 0;
+}
+
+/* Takes a reference to lib; with RTLD_NOLOAD only if it is open already. */
+static int ref(struct lib *lib, int mode)
+{
+	int r = -1;
+	pthread_rwlock_wrlock(&lock);
+	if ((mode & RTLD_NOLOAD) && !atomic_load_explicit(&lib->refcnt, memory_order_relaxed))
+		set_error("km_dl: %s: not open (RTLD_NOLOAD)", lib->def->path);
+	else if ((mode & RTLD_GLOBAL) && make_global(lib))
+		set_error("km_dl: %s: out of memory", lib->def->path);
+	else {
+		atomic_fetch_add_explicit(&lib->refcnt, 1, memory_order_relaxed);
+		r = 0;
+	}
+	pthread_rwlock_unlock(&lock);
+	return r;
+}
+
+/*
+ * Runs the functions of a range from begin to end, or from end to begin
+ * when `backwards` differs from the range's reverse flag. Skips 0 and -1,
+ * the terminators of legacy .ctors/.dtors lists.
+ */
+static void run_range(const km_dl_fn_range *r, int backwards)
+{
+	size_t n = r->begin ? (size_t)(r->end - r->begin) : 0;
+	for (size_t i = 0; i < n; i++) {
+		km_dl_fn f = r->begin[backwards != !!r->reverse ? n - 1 - i : i];
+		if (f && (uintptr_t)f != UINTPTR_MAX)
+			f();
+	}
+}
+
+/* At exit: destructors of every initialised library, last initialised first. */
+static void run_fini(void)
+{
+	pthread_mutex_lock(&init_lock);
+	while (ninit_order) {
+		const km_dl_library *d = init_order[--ninit_order]->def;
+		for (unsigned long i = d->nfini; i-- > 0;)
+			run_range(&d->fini[i], 1);
+	}
+	pthread_mutex_unlock(&init_lock);
+}
+
+static void setup_init_lock(void)
+{
+	pthread_mutexattr_t a;
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&init_lock, &a);
+	pthread_mutexattr_destroy(&a);
+}
+
+static int init(struct lib *lib, int mode);
+
+/* Opens a library lib needs (a reference that is never dropped). */
+static int open_needed(const struct lib *lib, const char *path, int mode)
+{
+	struct lib *dep;
+	pthread_rwlock_rdlock(&lock);
+	dep = find_path(path);
+	pthread_rwlock_unlock(&lock);
+	if (!dep) {
+		set_error("km_dl: %s: needed library '%s' is not registered", lib->def->path, path);
+		return -1;
+	}
+	return init(dep, mode) || ref(dep, mode & RTLD_GLOBAL);
+}
+
+/*
+ * Opens lib's needed libraries, then runs its constructors, and queues it
+ * for the destructors at exit. Under init_lock. `running` makes a nested
+ * open of lib on this thread (a constructor calling dlopen, a cycle of
+ * needed libraries) return at once instead of running them twice.
+ */
+static int run_init(struct lib *lib, int mode)
+{
+	const km_dl_library *d = lib->def;
+	int r = 0;
+
+	lib->running = 1;
+	for (unsigned long i = 0; i < d->nneeded && !r; i++)
+		r = open_needed(lib, d->needed[i], mode);
+	if (!r) {
+		for (unsigned long i = 0; i < d->ninit; i++)
+			run_range(&d->init[i], 0);
+		/* Only fails when out of memory; lib's destructors are then lost. */
+		if (!grow(&init_order, &cap_init_order, ninit_order))
+			init_order[ninit_order++] = lib;
+		if (!atexit_done)
+			atexit_done = !atexit(run_fini);
+		atomic_store_explicit(&lib->inited, 1, memory_order_release);
+	}
+	lib->running = 0;
+	return r;
+}
+
+/* Runs lib's constructors unless done; waits while another thread does. */
+static int init(struct lib *lib, int mode)
+{
+	int r = 0;
+	if (atomic_load_explicit(&lib->inited, memory_order_acquire))
+		return 0;
+	pthread_once(&init_lock_once, setup_init_lock);
+	pthread_mutex_lock(&init_lock);
+	if (!atomic_load_explicit(&lib->inited, memory_order_relaxed) && !lib->running)
+		r = run_init(lib, mode);
+	pthread_mutex_unlock(&init_lock);
+	return r;
+}
+
+/* ---- the dl* functions ---- */
+
+void *dlopen(const char *file, int mode)
+{
+	struct lib *lib;
+	if (!file)
+		return &main_handle;
+	if (!(lib = find(file)))
+		return 0;
+	/* A reference only if open; then wait for a concurrent first open. */
+	if (mode & RTLD_NOLOAD)
+		return ref(lib, mode) || init(lib, mode) ? 0 : lib;
+	return init(lib, mode) || ref(lib, mode) ? 0 : lib;
+}
+
+/* Binary search of a table sorted by strcmp (checked at registration). */
+static const km_dl_symbol *lookup(const km_dl_library *d, const char *name)
+{
+	const km_dl_symbol *s = d->symbols;
+	size_t lo = 0, hi = d->nsymbols;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, s[mid].name);
+		if (!c)
+			return &s[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+/* The main program's table, then the RTLD_GLOBAL libraries in open order. */
+static void *dlsym_default(const void *h, const char *name)
+{
+	const km_dl_symbol *s = 0;
+	pthread_rwlock_rdlock(&lock);
+	if (main_lib)
+		s = lookup(main_lib->def, name);
+	for (size_t i = 0; !s && i < nglobals; i++)
+		s = lookup(globals[i]->def, name);
+	pthread_rwlock_unlock(&lock);
+	if (s)
+		return s->addr;
+	set_error("km_dl: %s: undefined symbol: %s",
+	          h == &main_handle ? "main program" : "RTLD_DEFAULT", name);
+	return 0;
+}
+
+void *dlsym(void *restrict h, const char *restrict name)
+{
+	const km_dl_symbol *s;
+	struct lib *lib;
+
+	if (h == RTLD_DEFAULT || h == RTLD_NEXT || h == &main_handle)
+		return dlsym_default(h, name);
+	if (!(lib = lib_of(h))) {
+		set_error("km_dl: dlsym: invalid handle 0x%lx", (unsigned long)(uintptr_t)h);
+		return 0;
+	}
+	if (!atomic_load_explicit(&lib->refcnt, memory_order_relaxed)) {
+		set_error("km_dl: %s: dlsym on a closed handle", lib->def->path);
+		return 0;
+	}
+	if ((s = lookup(lib->def, name)))
+		return s->addr;
+	set_error("km_dl: %s: undefined symbol: %s", lib->def->path, name);
+	return 0;
+}
+
+int dlclose(void *h)
+{
+	struct lib *lib;
+	int r = -1;
+
+	if (h == &main_handle)
+		return 0;
+	pthread_rwlock_wrlock(&lock);
+	if (!(lib = lib_of(h))) {
+		set_error("km_dl: dlclose: invalid handle 0x%lx", (unsigned long)(uintptr_t)h);
+	} else if (!atomic_load_explicit(&lib->refcnt, memory_order_relaxed)) {
+		set_error("km_dl: %s: dlclose on a closed handle", lib->def->path);
+	} else {
+		if (atomic_fetch_sub_explicit(&lib->refcnt, 1, memory_order_relaxed) == 1 && lib->global)
+			drop_global(lib);
+		r = 0;
+	}
+	pthread_rwlock_unlock(&lock);
+	return r;
+}
+
+char *dlerror(void)
+{
+	if (!err_pending)
+		return 0;
+	err_pending = 0;
+	return err_buf;
+}
+
+/* Defined so that a call cannot pull in the C library's dl objects. */
+int dlinfo(void *restrict h, int request, void *restrict arg)
+{
+	(void)h;
+	(void)request;
+	(void)arg;
+	set_error("km_dl: dlinfo: not supported");
+	return -1;
+}
+
+/* ---- dladdr ---- */
+
+struct addr_ent {
+	uintptr_t addr, end;  /* [addr, end): the symbol, or just addr if size 0 */
+	uintptr_t maxend;     /* the largest end of this and all earlier entries */
+	size_t seq;           /* registration order, to break ties */
+	const km_dl_symbol *sym;
+	const struct lib *lib;
+};
+
+static struct addr_ent *addrs;
+static size_t naddrs, addrs_nlibs;
+
+static int cmp_addr(const void *a, const void *b)
+{
+	const struct addr_ent *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Indexes every symbol of every registered library by address. Under lock. */
+static int index_addresses(void)
+{
+	size_t n = atomic_load_explicit(&nlibs, memory_order_relaxed), total = 0, k = 0;
+	struct addr_ent *e;
+
+	for (size_t i = 0; i < n; i++)
+		total += lib_at(i)->def->nsymbols;
+	if (!(e = malloc((total ? total : 1) * sizeof *e)))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct lib *lib = lib_at(i);
+		for (unsigned long j = 0; j < lib->def->nsymbols; j++) {
+			const km_dl_symbol *s = &lib->def->symbols[j];
+			if (!s->addr)
+				continue;
+			e[k] = (struct addr_ent){(uintptr_t)s->addr, (uintptr_t)s->addr + (s->size ? s->size : 1),
+			                         0, k, s, lib};
+			k++;
+		}
+	}
+	qsort(e, k, sizeof *e, cmp_addr);
+	for (size_t i = 0; i < k; i++)
+		e[i].maxend = i && e[i - 1].maxend > e[i].end ? e[i - 1].maxend : e[i].end;
+	free(addrs);
+	addrs = e;
+	naddrs = k;
+	addrs_nlibs = n;
+	return 0;
+}
+
+/*
+ * The symbol covering a with the highest start; of several starting
+ * there, the first registered. Walks back from the last entry starting at
+ * or before a while maxend says an earlier one may still cover it.
+ */
+static const struct addr_ent *find_addr(uintptr_t a)
+{
+	const struct addr_ent *hit = 0;
+	size_t lo = 0, hi = naddrs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (addrs[mid].addr <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo-- > 0 && addrs[lo].maxend > a) {
+		if (hit && addrs[lo].addr != hit->addr)
+			break;
+		if (a < addrs[lo].end)
+			hit = &addrs[lo];
+	}
+	return hit;
+}
+
+int dladdr(const void *addr, Dl_info *info)
+{
+	const struct addr_ent *e = 0;
+
+	pthread_rwlock_wrlock(&lock);
+	if (addrs_nlibs == atomic_load_explicit(&nlibs, memory_order_relaxed) || !index_addresses())
+		e = find_addr((uintptr_t)addr);
+	if (e) {
+		info->dli_fname = e->lib->def->path ? e->lib->def->path : "";
+		info->dli_fbase = (void *)e->lib->lowest;
+		info->dli_sname = e->sym->name;
+		info->dli_saddr = e->sym->addr;
+	}
+	pthread_rwlock_unlock(&lock);
+	return e != 0;
+}

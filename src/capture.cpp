@@ -1,0 +1,141 @@
+#include "kmpack/capture.h"
+
+#include "kmpack/error.h"
+#include "kmpack/fs.h"
+#include "kmpack/process.h"
+
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace kmpack {
+
+bool is_shared_link(const std::vector<std::string> &argv) {
+    bool shared = false;
+    for (size_t i = 1; i < argv.size(); ++i) {
+        if (argv[i] == "-c" || argv[i] == "-E" || argv[i] == "-S" || argv[i] == "-M" ||
+            argv[i] == "-MM")
+            return false;
+        if (argv[i] == "-shared")
+            shared = true;
+    }
+    return shared;
+}
+
+void append_capture_record(const std::filesystem::path &log, const CaptureRecord &record) {
+    nlohmann::json j = {{"cwd", record.cwd.string()}, {"argv", record.argv}, {"exit", record.exit_code}};
+    if (!record.map.empty())
+        j["map"] = record.map.string();
+    // Arguments are raw bytes; never fail on non-UTF-8 in a path.
+    std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw Error(log.string() + ": cannot open capture log: " + std::strerror(errno));
+    // O_APPEND makes each write land at the end; the lock keeps a long line
+    // from being split by another compiler process writing at the same time.
+    ::flock(fd, LOCK_EX);
+    const char *p = line.data();
+    size_t left = line.size();
+    int error = 0;
+    while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            error = errno;
+            break;
+        }
+        p += n;
+        left -= static_cast<size_t>(n);
+    }
+    ::flock(fd, LOCK_UN);
+    ::close(fd);
+    if (error != 0)
+        throw Error(log.string() + ": cannot write capture log: " + std::strerror(error));
+}
+
+std::vector<CaptureRecord> read_capture_log(const std::filesystem::path &log) {
+    std::vector<CaptureRecord> records;
+    std::error_code ec;
+    if (!std::filesystem::exists(log, ec))
+        return records;
+    std::string text = read_file(log);
+    size_t start = 0, line_number = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos)
+            end = text.size();
+        std::string line = text.substr(start, end - start);
+        start = end + 1;
+        ++line_number;
+        if (line.empty())
+            continue;
+        std::string where = log.string() + ":" + std::to_string(line_number);
+        try {
+            nlohmann::json j = nlohmann::json::parse(line);
+            CaptureRecord r;
+            r.cwd = j.at("cwd").get<std::string>();
+            r.argv = j.at("argv").get<std::vector<std::string>>();
+            r.exit_code = j.value("exit", 0);
+            if (j.contains("map"))
+                r.map = j.at("map").get<std::string>();
+            if (r.argv.empty() || !r.cwd.is_absolute())
+                throw Error("needs a non-empty argv and an absolute cwd");
+            records.push_back(std::move(r));
+        } catch (const nlohmann::json::exception &e) {
+            throw Error(where + ": not a capture record: " + e.what());
+        } catch (const Error &e) {
+            throw Error(where + ": not a capture record: " + e.what());
+        }
+    }
+    return records;
+}
+
+int capture_main(int argc, char **argv) {
+    if (argc < 2) {
+        std::cerr << "kmpack-capture: usage: kmpack-capture REAL-TOOL [ARGS...]\n"
+                     "  Runs REAL-TOOL with ARGS and appends {cwd, argv} to $" << kCaptureLogEnv
+                  << ".\n  kmpack sets CC, CXX and LDSHARED to it while building a package.\n";
+        return 2;
+    }
+    const char *log = std::getenv(kCaptureLogEnv);
+    const char *map_dir = std::getenv(kCaptureMapDirEnv);
+    CaptureRecord record;
+    record.argv.assign(argv + 1, argv + argc);
+    record.cwd = std::filesystem::current_path();
+    Command command;
+    command.argv = record.argv;
+    if (log && map_dir && is_shared_link(record.argv)) {
+        // Ask the linker which archive members it pulls into this .so.
+        static std::atomic<unsigned> counter{0};
+        record.map = std::filesystem::path(map_dir) /
+                     ("link-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".map");
+        command.argv.push_back("-Wl,-Map=" + record.map.string());
+    }
+    CommandResult result;
+    try {
+        SystemRunner runner;
+        result = runner.run(command);
+    } catch (const Error &e) {
+        std::cerr << "kmpack-capture: " << e.what() << "\n";
+        return 127;
+    }
+    record.exit_code = result.signal ? 128 + result.signal : result.exit_code;
+    if (log) {
+        try {
+            append_capture_record(log, record);
+        } catch (const Error &e) {
+            std::cerr << "kmpack-capture: " << e.what() << "\n";
+            return record.exit_code ? record.exit_code : 1;
+        }
+    }
+    return record.exit_code;
+}
+
+} // namespace kmpack

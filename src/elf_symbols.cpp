@@ -1,0 +1,211 @@
+#include "kmpack/elf_symbols.h"
+
+#include "kmpack/error.h"
+#include "kmpack/fs.h"
+
+#include <algorithm>
+#include <optional>
+#include <llvm/BinaryFormat/ELF.h>
+#include <llvm/Object/Archive.h>
+#include <llvm/Object/ELFObjectFile.h>
+#include <llvm/Object/ObjectFile.h>
+#include <llvm/Support/MemoryBuffer.h>
+
+namespace kmpack {
+
+namespace {
+
+std::string message(llvm::Error e) { return llvm::toString(std::move(e)); }
+
+SymbolKind kind_of(uint8_t elf_type, bool common) {
+    if (common)
+        return SymbolKind::Common;
+    switch (elf_type) {
+    case llvm::ELF::STT_FUNC:
+        return SymbolKind::Function;
+    case llvm::ELF::STT_OBJECT:
+        return SymbolKind::Data;
+    case llvm::ELF::STT_TLS:
+        return SymbolKind::Tls;
+    case llvm::ELF::STT_GNU_IFUNC:
+        return SymbolKind::Ifunc;
+    case llvm::ELF::STT_COMMON:
+        return SymbolKind::Common;
+    default:
+        return SymbolKind::NoType;
+    }
+}
+
+// Global, weak or unique; nullopt for local symbols.
+std::optional<SymbolBinding> binding_of(uint8_t binding) {
+    switch (binding) {
+    case llvm::ELF::STB_GLOBAL:
+        return SymbolBinding::Global;
+    case llvm::ELF::STB_WEAK:
+        return SymbolBinding::Weak;
+    case llvm::ELF::STB_GNU_UNIQUE:
+        return SymbolBinding::Unique;
+    default:
+        return std::nullopt;
+    }
+}
+
+std::unique_ptr<llvm::object::ELFObjectFileBase> open_elf(llvm::MemoryBufferRef buffer, const std::string &name) {
+    auto object = llvm::object::ObjectFile::createObjectFile(buffer);
+    if (!object)
+        throw Error(name + ": not a valid object file: " + message(object.takeError()));
+    auto *elf = llvm::dyn_cast<llvm::object::ELFObjectFileBase>(object->get());
+    if (!elf)
+        throw Error(name + ": not an ELF file");
+    object->release();
+    return std::unique_ptr<llvm::object::ELFObjectFileBase>(elf);
+}
+
+// Reads the properties of one symbol; false for symbols that are not wanted.
+template <class SymbolRef>
+bool describe(const SymbolRef &sym, const std::string &file, ElfSymbol &out, bool &undefined) {
+    auto flags = sym.getFlags();
+    if (!flags)
+        throw Error(file + ": bad symbol: " + message(flags.takeError()));
+    auto binding = binding_of(sym.getBinding());
+    if (!binding)
+        return false;
+    auto name = sym.getName();
+    if (!name)
+        throw Error(file + ": bad symbol name: " + message(name.takeError()));
+    out.name = name->str();
+    if (out.name.empty())
+        return false;
+    bool common = *flags & llvm::object::SymbolRef::SF_Common;
+    undefined = (*flags & llvm::object::SymbolRef::SF_Undefined) && !common;
+    out.binding = *binding;
+    out.kind = kind_of(sym.getELFType(), common);
+    out.size = sym.getSize();
+    uint8_t visibility = sym.getOther() & 0x3;
+    out.hidden = visibility == llvm::ELF::STV_HIDDEN || visibility == llvm::ELF::STV_INTERNAL;
+    return true;
+}
+
+} // namespace
+
+const char *to_string(SymbolKind kind) {
+    switch (kind) {
+    case SymbolKind::Function:
+        return "function";
+    case SymbolKind::Data:
+        return "data";
+    case SymbolKind::Tls:
+        return "tls";
+    case SymbolKind::Ifunc:
+        return "ifunc";
+    case SymbolKind::Common:
+        return "common";
+    case SymbolKind::NoType:
+        break;
+    }
+    return "notype";
+}
+
+const char *to_string(SymbolBinding binding) {
+    switch (binding) {
+    case SymbolBinding::Weak:
+        return "weak";
+    case SymbolBinding::Unique:
+        return "unique";
+    case SymbolBinding::Global:
+        break;
+    }
+    return "global";
+}
+
+std::string machine_name(uint16_t machine) {
+    switch (machine) {
+    case llvm::ELF::EM_X86_64:
+        return "x86-64";
+    case llvm::ELF::EM_386:
+        return "i386";
+    case llvm::ELF::EM_AARCH64:
+        return "AArch64";
+    case llvm::ELF::EM_ARM:
+        return "ARM";
+    case llvm::ELF::EM_RISCV:
+        return "RISC-V";
+    case llvm::ELF::EM_PPC64:
+        return "PowerPC64";
+    case llvm::ELF::EM_S390:
+        return "s390";
+    default:
+        return "machine " + std::to_string(machine);
+    }
+}
+
+SharedObjectSymbols read_shared_object(const std::filesystem::path &path) {
+    std::string bytes = read_file(path);
+    auto elf = open_elf(llvm::MemoryBufferRef(bytes, path.string()), path.string());
+    if (elf->getEType() != llvm::ELF::ET_DYN)
+        throw Error(path.string() + ": not a shared object");
+    SharedObjectSymbols out;
+    out.machine = elf->getEMachine();
+    for (const auto &sym : elf->getDynamicSymbolIterators()) {
+        ElfSymbol s;
+        bool undefined = false;
+        if (!describe(llvm::object::ELFSymbolRef(sym), path.string(), s, undefined) || undefined)
+            continue;
+        out.exports.push_back(std::move(s));
+    }
+    std::sort(out.exports.begin(), out.exports.end(),
+              [](const ElfSymbol &a, const ElfSymbol &b) { return a.name < b.name; });
+    return out;
+}
+
+ObjectSymbols read_object(std::string_view bytes, const std::string &name) {
+    auto elf = open_elf(llvm::MemoryBufferRef(llvm::StringRef(bytes.data(), bytes.size()), name), name);
+    if (elf->getEType() != llvm::ELF::ET_REL)
+        throw Error(name + ": not a relocatable object (.o)");
+    ObjectSymbols out;
+    out.machine = elf->getEMachine();
+    for (const auto &sym : elf->symbols()) {
+        ElfSymbol s;
+        bool undefined = false;
+        if (!describe(llvm::object::ELFSymbolRef(sym), name, s, undefined))
+            continue;
+        if (undefined)
+            out.undefined.push_back(std::move(s.name));
+        else
+            out.defined.push_back(std::move(s));
+    }
+    for (const auto &section : elf->sections()) {
+        auto section_name = section.getName();
+        if (!section_name)
+            throw Error(name + ": bad section name: " + message(section_name.takeError()));
+        out.sections.push_back(section_name->str());
+    }
+    return out;
+}
+
+std::vector<ArchiveMember> read_archive(const std::filesystem::path &path) {
+    auto buffer = llvm::MemoryBuffer::getFile(path.string(), /*IsText=*/false, /*RequiresNullTerminator=*/false);
+    if (!buffer)
+        throw Error(path.string() + ": cannot read: " + buffer.getError().message());
+    auto archive = llvm::object::Archive::create((*buffer)->getMemBufferRef());
+    if (!archive)
+        throw Error(path.string() + ": not a valid archive: " + message(archive.takeError()));
+    std::vector<ArchiveMember> members;
+    llvm::Error err = llvm::Error::success();
+    for (const auto &child : (*archive)->children(err)) {
+        auto name = child.getName();
+        auto data = child.getBuffer();
+        if (!name || !data) {
+            std::string why = !name ? message(name.takeError()) : message(data.takeError());
+            if (name)
+                llvm::consumeError(data.takeError());
+            throw Error(path.string() + ": bad archive member: " + why);
+        }
+        members.push_back({name->str(), data->str()});
+    }
+    if (err)
+        throw Error(path.string() + ": bad archive: " + message(std::move(err)));
+    return members;
+}
+
+} // namespace kmpack

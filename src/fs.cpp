@@ -1,0 +1,87 @@
+#include "kmpack/fs.h"
+
+#include "kmpack/error.h"
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace kmpack {
+
+std::string read_file(const fs::path &path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error(path.string() + ": cannot open: " + std::strerror(errno));
+    std::ostringstream out;
+    out << in.rdbuf();
+    if (in.bad())
+        throw Error(path.string() + ": read error");
+    return std::move(out).str();
+}
+
+fs::path temporary_sibling(const fs::path &path) {
+    static std::atomic<unsigned> counter{0};
+    return path.parent_path() /
+           ("." + path.filename().string() + ".tmp." + std::to_string(getpid()) + "." +
+            std::to_string(counter.fetch_add(1)));
+}
+
+void write_file_atomic(const fs::path &path, std::string_view content) {
+    if (path.has_parent_path())
+        fs::create_directories(path.parent_path());
+    fs::path tmp = temporary_sibling(path);
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw Error(tmp.string() + ": cannot create: " + std::strerror(errno));
+    const char *p = content.data();
+    size_t left = content.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            throw Error(path.string() + ": write failed: " + std::strerror(e));
+        }
+        p += n;
+        left -= static_cast<size_t>(n);
+    }
+    if (::close(fd) != 0) {
+        int e = errno;
+        ::unlink(tmp.c_str());
+        throw Error(path.string() + ": write failed: " + std::strerror(e));
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        int e = errno;
+        ::unlink(tmp.c_str());
+        throw Error(path.string() + ": cannot rename into place: " + std::strerror(e));
+    }
+}
+
+std::string relative_below(const fs::path &path, const fs::path &base) {
+    fs::path rel = path.lexically_normal().lexically_relative(base.lexically_normal());
+    if (rel.empty() || *rel.begin() == "..")
+        throw Error(path.string() + ": not below " + base.string());
+    return rel.generic_string();
+}
+
+bool is_within(const fs::path &path, const fs::path &dir) {
+    fs::path rel = path.lexically_normal().lexically_relative(dir.lexically_normal());
+    return !rel.empty() && *rel.begin() != "..";
+}
+
+void copy_tree(const fs::path &from, const fs::path &to) {
+    std::error_code ec;
+    fs::create_directories(to, ec);
+    fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+    if (ec)
+        throw Error(from.string() + ": cannot copy to " + to.string() + ": " + ec.message());
+}
+
+} // namespace kmpack

@@ -1,0 +1,339 @@
+#include "kmpack/link_graph.h"
+
+#include "kmpack/error.h"
+#include "kmpack/fs.h"
+#include "kmpack/process.h"
+
+#include <algorithm>
+#include <fstream>
+
+namespace kmpack {
+
+namespace {
+
+// gcc's response-file syntax: blanks separate, quotes group, '\' escapes.
+std::vector<std::string> split_response(const std::string &text) {
+    std::vector<std::string> out;
+    std::string token;
+    bool in_token = false;
+    char quote = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '\\' && i + 1 < text.size()) {
+            token += text[++i];
+            in_token = true;
+        } else if (quote) {
+            if (c == quote)
+                quote = 0;
+            else
+                token += c;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            in_token = true;
+        } else if (std::isspace(static_cast<unsigned char>(c))) {
+            if (in_token)
+                out.push_back(token);
+            token.clear();
+            in_token = false;
+        } else {
+            token += c;
+            in_token = true;
+        }
+    }
+    if (in_token)
+        out.push_back(token);
+    return out;
+}
+
+void expand_into(const std::vector<std::string> &args, const fs::path &cwd, int depth,
+                 std::vector<std::string> &out) {
+    for (const auto &arg : args) {
+        if (arg.size() < 2 || arg[0] != '@') {
+            out.push_back(arg);
+            continue;
+        }
+        fs::path file = cwd / arg.substr(1);
+        std::error_code ec;
+        if (!fs::is_regular_file(file, ec)) {
+            out.push_back(arg); // gcc passes an unreadable @file through as is
+            continue;
+        }
+        if (depth > 16)
+            throw Error(file.string() + ": response files nest too deeply");
+        expand_into(split_response(read_file(file)), cwd, depth + 1, out);
+    }
+}
+
+bool has_suffix(const std::string &s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool is_shared_name(const std::string &s) {
+    return has_suffix(s, ".so") || s.find(".so.") != std::string::npos;
+}
+
+// What the first bytes of a file say it is.
+enum class FileKind { Object, Archive, Shared, Other };
+
+FileKind sniff(const fs::path &path) {
+    std::ifstream in(path, std::ios::binary);
+    char head[18] = {};
+    in.read(head, sizeof head);
+    if (in.gcount() >= 8 && std::string_view(head, 8) == "!<arch>\n")
+        return FileKind::Archive;
+    if (in.gcount() >= 18 && std::string_view(head, 4) == "\x7f" "ELF") {
+        int type = static_cast<unsigned char>(head[16]) | static_cast<unsigned char>(head[17]) << 8;
+        return type == 1 ? FileKind::Object : type == 3 ? FileKind::Shared : FileKind::Other;
+    }
+    return FileKind::Other;
+}
+
+// Options whose value is the next argument.
+bool takes_value(const std::string &a) {
+    static const std::set<std::string> options = {
+        "-o", "-L", "-l", "-I", "-D", "-U", "-include", "-imacros", "-isystem", "-iquote", "-idirafter",
+        "-MF", "-MT", "-MQ", "-x", "-T", "-z", "-u", "-e", "-Xlinker", "-Xassembler", "-Xpreprocessor",
+        "--param", "-aux-info", "-specs", "--sysroot", "-B"};
+    return options.count(a) > 0;
+}
+
+struct LinkParser {
+    const fs::path &root;
+    const std::vector<fs::path> &search_dirs;
+    LinkInputs in;
+    bool whole = false;
+    bool static_only = false;
+
+    fs::path absolute(const std::string &p) const { return (in.cwd / p).lexically_normal(); }
+
+    // An archive named twice is still one set of members: the linker pulls
+    // each member at most once.
+    void add_archive(const fs::path &p) {
+        if (!is_within(p, root)) {
+            if (std::find(in.system_archives.begin(), in.system_archives.end(), p) == in.system_archives.end())
+                in.system_archives.push_back(p);
+            return;
+        }
+        for (auto &a : in.archives) {
+            if (a.path == p) {
+                a.whole = a.whole || whole;
+                return;
+            }
+        }
+        in.archives.push_back({p, whole, {}});
+    }
+
+    void add_file(const std::string &arg) {
+        fs::path p = absolute(arg);
+        if (has_suffix(arg, ".a")) {
+            add_archive(p);
+            return;
+        }
+        if (is_shared_name(arg)) {
+            in.shared_inputs.push_back(p);
+            return;
+        }
+        switch (sniff(p)) {
+        case FileKind::Archive:
+            add_archive(p);
+            break;
+        case FileKind::Shared:
+            in.shared_inputs.push_back(p);
+            break;
+        case FileKind::Object:
+            in.objects.push_back(p);
+            break;
+        case FileKind::Other:
+            if (has_suffix(arg, ".c") || has_suffix(arg, ".cc") || has_suffix(arg, ".cpp") ||
+                has_suffix(arg, ".cxx"))
+                throw Error(in.output.string() + ": compiled from " + arg +
+                            " in the link step itself; kmpack needs the object files, so the build must "
+                            "compile with -c and link the objects");
+            in.objects.push_back(p); // the linker will say what it is
+        }
+    }
+
+    void add_library(const std::string &name) {
+        if (name == "stdc++" || name == "c++")
+            in.cxx = true;
+        std::vector<fs::path> dirs = in.lib_dirs;
+        dirs.insert(dirs.end(), search_dirs.begin(), search_dirs.end());
+        for (const auto &dir : dirs) {
+            std::error_code ec;
+            if (name[0] == ':') {
+                fs::path p = dir / name.substr(1);
+                if (fs::exists(p, ec)) {
+                    if (!is_within(p, root))
+                        break;
+                    is_shared_name(name) ? in.shared_inputs.push_back(p) : add_archive(p);
+                    return;
+                }
+                continue;
+            }
+            fs::path so = dir / ("lib" + name + ".so"), ar = dir / ("lib" + name + ".a");
+            bool has_so = !static_only && fs::exists(so, ec), has_ar = fs::exists(ar, ec);
+            if (!has_so && !has_ar)
+                continue;
+            if (!is_within(dir, root))
+                break; // a system library: the final link looks it up again
+            if (has_so)
+                in.shared_inputs.push_back(so);
+            else
+                add_archive(ar);
+            return;
+        }
+        in.system_libs.push_back(name);
+    }
+
+    void linker_option(const std::string &opt) {
+        if (opt == "--whole-archive")
+            whole = true;
+        else if (opt == "--no-whole-archive")
+            whole = false;
+        else if (opt == "-Bstatic" || opt == "-static" || opt == "-dn" || opt == "-non_shared")
+            static_only = true;
+        else if (opt == "-Bdynamic" || opt == "-dy" || opt == "-call_shared")
+            static_only = false;
+    }
+
+    void parse(const std::vector<std::string> &argv) {
+        std::string driver = fs::path(argv[0]).filename().string();
+        in.cxx = in.cxx || driver.find("++") != std::string::npos;
+        for (size_t i = 1; i < argv.size(); ++i) {
+            const std::string &a = argv[i];
+            auto value = [&](size_t prefix) -> std::string {
+                if (a.size() > prefix)
+                    return a.substr(prefix);
+                if (i + 1 >= argv.size())
+                    throw Error(in.cwd.string() + ": link command ends after '" + a + "'");
+                return argv[++i];
+            };
+            if (a.rfind("-o", 0) == 0 && a != "-o" && a.size() > 2 && a[2] != '-') {
+                in.output = absolute(a.substr(2));
+            } else if (a == "-o") {
+                in.output = absolute(value(2));
+            } else if (a.rfind("-L", 0) == 0) {
+                in.lib_dirs.push_back(absolute(value(2)));
+            } else if (a.rfind("-l", 0) == 0) {
+                add_library(value(2));
+            } else if (a.rfind("-Wl,", 0) == 0) {
+                in.linker_options.push_back(a);
+                size_t start = 4;
+                while (start <= a.size()) {
+                    size_t comma = std::min(a.find(',', start), a.size());
+                    linker_option(a.substr(start, comma - start));
+                    start = comma + 1;
+                }
+            } else if (a == "-Xlinker") {
+                std::string v = value(8);
+                in.linker_options.push_back("-Wl," + v);
+                linker_option(v);
+            } else if (a == "-static") {
+                static_only = true;
+            } else if (!a.empty() && a[0] == '-') {
+                if (takes_value(a))
+                    ++i;
+            } else {
+                add_file(a);
+            }
+        }
+        if (in.output.empty())
+            throw Error(in.cwd.string() + ": shared link without -o: " + shell_quote(argv));
+    }
+};
+
+} // namespace
+
+std::vector<std::string> expand_response_files(const std::vector<std::string> &argv, const fs::path &cwd) {
+    std::vector<std::string> out;
+    expand_into(argv, cwd, 0, out);
+    return out;
+}
+
+std::map<fs::path, std::vector<std::string>> read_link_map(const fs::path &map, const fs::path &cwd) {
+    std::map<fs::path, std::vector<std::string>> pulled;
+    std::string text = read_file(map);
+    const std::string header = "Archive member included to satisfy reference by file (symbol)";
+    size_t pos = text.find(header);
+    if (pos == std::string::npos)
+        return pulled;
+    pos = text.find('\n', pos);
+    while (pos != std::string::npos && pos + 1 < text.size()) {
+        size_t end = text.find('\n', pos + 1);
+        std::string line = text.substr(pos + 1, (end == std::string::npos ? text.size() : end) - pos - 1);
+        pos = end;
+        if (line.empty() || line[0] == ' ' || line[0] == '\t')
+            continue;
+        // The next section of the map starts without the "archive(member)" shape.
+        size_t gap = line.find("  ");
+        std::string head = gap == std::string::npos ? line : line.substr(0, gap);
+        while (!head.empty() && std::isspace(static_cast<unsigned char>(head.back())))
+            head.pop_back();
+        size_t open = head.rfind('(');
+        if (head.empty() || head.back() != ')' || open == std::string::npos || open == 0)
+            break;
+        fs::path archive = (cwd / head.substr(0, open)).lexically_normal();
+        pulled[archive].push_back(head.substr(open + 1, head.size() - open - 2));
+    }
+    return pulled;
+}
+
+LinkInputs parse_link(const CaptureRecord &record, const fs::path &package_root,
+                      const std::vector<fs::path> &search_dirs) {
+    LinkParser parser{package_root, search_dirs, {}};
+    parser.in.cwd = record.cwd;
+    parser.in.map = record.map;
+    parser.in.argv = expand_response_files(record.argv, record.cwd);
+    parser.parse(parser.in.argv);
+    if (!record.map.empty()) {
+        std::error_code ec;
+        if (!fs::exists(record.map, ec))
+            throw Error(record.map.string() + ": the linker map of " + parser.in.output.string() +
+                        " is missing");
+        auto pulled = read_link_map(record.map, record.cwd);
+        for (auto &archive : parser.in.archives) {
+            auto it = pulled.find(archive.path);
+            if (it != pulled.end())
+                archive.members = it->second;
+        }
+    }
+    return parser.in;
+}
+
+std::vector<LinkInputs> reconstruct_links(const std::vector<CaptureRecord> &records,
+                                          const fs::path &package_root,
+                                          const std::vector<fs::path> &search_dirs) {
+    std::map<fs::path, LinkInputs> by_output;
+    for (const auto &r : records) {
+        if (r.exit_code != 0 || !is_shared_link(r.argv))
+            continue;
+        LinkInputs in = parse_link(r, package_root, search_dirs);
+        by_output[in.output] = std::move(in);
+    }
+    std::vector<LinkInputs> out;
+    for (auto &[path, in] : by_output)
+        out.push_back(std::move(in));
+    return out;
+}
+
+std::vector<fs::path> compiler_search_dirs(const std::string &compiler) {
+    Command c;
+    c.argv = {compiler, "-print-search-dirs"};
+    std::string text = run_and_read(c);
+    std::vector<fs::path> dirs;
+    size_t pos = text.find("libraries: =");
+    if (pos == std::string::npos)
+        return dirs;
+    size_t end = text.find('\n', pos);
+    std::string list = text.substr(pos + 12, end - pos - 12);
+    size_t start = 0;
+    while (start <= list.size()) {
+        size_t colon = std::min(list.find(':', start), list.size());
+        if (colon > start)
+            dirs.push_back(fs::path(list.substr(start, colon - start)).lexically_normal());
+        start = colon + 1;
+    }
+    return dirs;
+}
+
+} // namespace kmpack

@@ -1,0 +1,301 @@
+#include "kmpack/link_python.h"
+
+#include "kmpack/error.h"
+#include "kmpack/fs.h"
+#include "kmpack/link_graph.h"
+#include "kmpack/parallel.h"
+#include "kmpack/payload_files.h"
+#include "kmpack/process.h"
+
+#include <map>
+#include <set>
+
+namespace kmpack {
+
+namespace {
+
+struct SoEntry {
+    std::string module;
+    std::string path;      // package-relative
+    fs::path artifacts;    // "<dir>/<base>.km", relative to the build dir
+    std::vector<std::string> libs;
+    std::vector<fs::path> lib_dirs;
+    std::vector<fs::path> system_archives;
+    bool cxx = false;
+};
+
+struct ModuleEntry {
+    std::string name;
+    fs::path lib_dir; // relative to the build dir
+    std::vector<std::string> skipped;
+};
+
+fs::path with_suffix(const fs::path &stem, const std::string &suffix) { return fs::path(stem.string() + suffix); }
+
+// Runs `command` (cwd: the build dir) with its output in `log`; Error on failure.
+void run_step(const Command &command, const std::string &what, const fs::path &log) {
+    SystemRunner runner;
+    auto result = runner.run(command);
+    if (!result.ok())
+        throw Error(what + " failed (" + result.describe() + "); output in " + log.string() +
+                    "\n  command: " + shell_quote(command.argv));
+}
+
+// Writes `content` unless the file already holds exactly that (keeps mtimes stable).
+void write_if_changed(const fs::path &path, std::string_view content) {
+    std::error_code ec;
+    if (fs::exists(path, ec) && read_file(path) == content)
+        return;
+    write_file_atomic(path, content);
+}
+
+// The run-time tree: every module's Python files, with a placeholder and a
+// .km.id file at each .so's place.
+void lay_out(const fs::path &build_dir, const std::vector<ModuleEntry> &modules,
+             const std::map<std::string, std::string> &ids, const fs::path &lib) {
+    fs::path staging = temporary_sibling(lib);
+    fs::create_directories(staging);
+    for (const auto &m : modules) {
+        fs::path root = build_dir / m.lib_dir;
+        for (const auto &entry : fs::recursive_directory_iterator(root)) {
+            if (!entry.is_regular_file())
+                continue;
+            std::string rel = relative_below(entry.path(), root);
+            std::string name = entry.path().filename().string();
+            if (name.find(".km.") != std::string::npos)
+                continue; // kmpack's own artifacts
+            fs::path target = staging / rel;
+            fs::create_directories(target.parent_path());
+            auto id = ids.find(rel);
+            if (name.ends_with(".so")) {
+                if (id == ids.end())
+                    continue; // skipped, or not linked: it could not load anyway
+                std::string base = name.substr(0, name.size() - 3);
+                write_file_atomic(target, "kmpack placeholder: this extension module is linked into python.km as " +
+                                              id->second + "\n");
+                write_file_atomic(target.parent_path() / (base + ".km.id"), id->second + "\n");
+                continue;
+            }
+            fs::copy_file(entry.path(), target, fs::copy_options::overwrite_existing);
+        }
+    }
+    std::error_code ec;
+    fs::remove_all(lib, ec);
+    fs::rename(staging, lib);
+}
+
+} // namespace
+
+std::vector<fs::path> library_search_path(const std::vector<std::string> &cc, const std::vector<fs::path> &extra) {
+    std::vector<fs::path> dirs = extra;
+    for (auto &d : compiler_search_dirs(cc.at(0)))
+        dirs.push_back(d);
+    return dirs;
+}
+
+fs::path find_static_library(const std::string &name, const std::vector<fs::path> &dirs) {
+    std::string file = name.starts_with(":") ? name.substr(1) : "lib" + name + ".a";
+    for (const auto &d : dirs) {
+        std::error_code ec;
+        if (fs::exists(d / file, ec))
+            return d / file;
+    }
+    return {};
+}
+
+LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, std::ostream &progress) {
+    fs::path manifest_path = build_dir / "kmpack-build.json";
+    std::error_code ec;
+    if (!fs::exists(manifest_path, ec))
+        throw Error(manifest_path.string() + ": no build here; run 'kmpack build modules.txt' first");
+    nlohmann::json build = nlohmann::json::parse(read_file(manifest_path));
+    const auto &py = build.at("python");
+    fs::path libpl = py.at("libpl").get<std::string>();
+    std::string library = py.at("library").get<std::string>();
+
+    std::vector<ModuleEntry> modules;
+    std::vector<SoEntry> sos;
+    std::set<std::string> wanted(options.only_modules.begin(), options.only_modules.end());
+    std::set<std::string> known;
+    for (const auto &m : build.at("modules")) {
+        std::string name = m.at("name");
+        known.insert(name);
+        if (!wanted.empty() && !wanted.count(name))
+            continue;
+        modules.push_back({name, m.at("lib_dir").get<std::string>(), {}});
+        for (const auto &s : m.at("shared_objects")) {
+            SoEntry e;
+            e.module = name;
+            e.path = s.at("path");
+            e.artifacts = s.at("artifacts").get<std::string>();
+            e.libs = s.at("libs").get<std::vector<std::string>>();
+            for (const auto &d : s.at("lib_dirs"))
+                e.lib_dirs.push_back(d.get<std::string>());
+            for (const auto &a : s.at("system_archives"))
+                e.system_archives.push_back(a.get<std::string>());
+            e.cxx = s.at("cxx");
+            sos.push_back(std::move(e));
+        }
+    }
+    for (const auto &w : wanted)
+        if (!known.count(w))
+            throw Error("--modules: no module '" + w + "' in this build (" + manifest_path.string() + ")");
+
+    fs::path out_dir = options.output_dir.empty() ? build_dir / "dist" : options.output_dir;
+    fs::path out_abs = fs::absolute(out_dir);
+    fs::create_directories(out_abs);
+    fs::path bdir = fs::absolute(build_dir);
+    fs::path log = bdir / "link.log";
+    write_file_atomic(log, "");
+    auto in_build = [&](const fs::path &p) { return is_within(p, bdir) ? fs::path(relative_below(p, bdir)) : p; };
+
+    // The payload runtime, compiled with the linking compiler.
+    progress << "link: compiling the payload runtime and " << sos.size() << " registration object"
+             << (sos.size() == 1 ? "" : "s") << "\n";
+    fs::path payload = bdir / "payload";
+    std::vector<fs::path> payload_sources;
+    for (const auto &f : payload_files()) {
+        write_if_changed(payload / f.name, f.content);
+        if (f.name.ends_with(".c"))
+            payload_sources.push_back(payload / f.name);
+    }
+    std::vector<fs::path> objects(payload_sources.size() + sos.size());
+    std::vector<std::pair<fs::path, fs::path>> compiles; // source, object
+    for (const auto &src : payload_sources)
+        compiles.push_back({src, with_suffix(payload / src.stem(), ".o")});
+    for (const auto &s : sos)
+        compiles.push_back({bdir / with_suffix(s.artifacts, ".symbols.c"), bdir / with_suffix(s.artifacts, ".symbols.o")});
+    parallel_for(compiles.size(), options.jobs, [&](size_t i) {
+        Command c;
+        c.argv = options.cc;
+        c.argv.insert(c.argv.end(), {"-c", "-O2", "-std=gnu11", "-I", "payload",
+                                     in_build(compiles[i].first).string(), "-o",
+                                     in_build(compiles[i].second).string()});
+        c.cwd = bdir;
+        c.output = log;
+        run_step(c, "compiling " + compiles[i].first.string(), log);
+        objects[i] = compiles[i].second;
+    });
+
+    // The interpreter's main: python.o, or a generated one.
+    fs::path main_object = libpl / "python.o";
+    if (!fs::exists(main_object, ec)) {
+        fs::path main_c = payload / "km_python_main.c";
+        write_if_changed(main_c, "/* Generated by kmpack: the interpreter's main. */\n"
+                                 "int Py_BytesMain(int argc, char **argv);\n"
+                                 "int main(int argc, char **argv) { return Py_BytesMain(argc, argv); }\n");
+        main_object = payload / "km_python_main.o";
+        Command c;
+        c.argv = options.cc;
+        c.argv.insert(c.argv.end(), {"-c", "-O2", in_build(main_c).string(), "-o", in_build(main_object).string()});
+        c.cwd = bdir;
+        c.output = log;
+        run_step(c, "compiling the interpreter's main", log);
+    }
+    fs::path libpython = libpl / library;
+    if (!fs::exists(libpython, ec))
+        throw Error(libpython.string() + ": the interpreter " + py.at("executable").get<std::string>() +
+                    " has no static libpython; use an interpreter built with a static library "
+                    "(Debian: apt-get install libpython3-dev)");
+
+    // System libraries: static archives only, each once.
+    std::vector<fs::path> extra_dirs;
+    std::vector<std::string> libs;
+    std::map<std::string, std::vector<std::string>> needed_by;
+    std::vector<fs::path> system_archives;
+    bool cxx = false;
+    for (const auto &s : sos) {
+        cxx = cxx || s.cxx;
+        for (const auto &d : s.lib_dirs)
+            if (std::find(extra_dirs.begin(), extra_dirs.end(), d) == extra_dirs.end())
+                extra_dirs.push_back(d);
+        for (const auto &l : s.libs) {
+            if (!needed_by.count(l))
+                libs.push_back(l);
+            needed_by[l].push_back(s.path);
+        }
+        for (const auto &a : s.system_archives)
+            if (std::find(system_archives.begin(), system_archives.end(), a) == system_archives.end())
+                system_archives.push_back(a);
+    }
+    std::vector<fs::path> search = library_search_path(options.cc, extra_dirs);
+    for (const auto &l : libs) {
+        if (l == "stdc++" || l == "c++")
+            continue; // added once at the end
+        if (find_static_library(l, search).empty()) {
+            std::string places;
+            for (const auto &d : search)
+                places += "\n    " + d.string();
+            std::string users;
+            for (const auto &u : needed_by[l])
+                users += (users.empty() ? "" : ", ") + u;
+            throw Error("-l" + l + ": no static library lib" + l + ".a for " + users +
+                        " (a static python.km needs one; install the library's -dev package that ships it, "
+                        "or skip the .so with skip=). Searched:" + places);
+        }
+    }
+
+    std::vector<std::string> line = options.cc;
+    fs::path target = out_abs / "python.km";
+    fs::path tmp = temporary_sibling(target);
+    line.insert(line.end(), {"-o", in_build(tmp).string(), main_object.string()});
+    for (const auto &o : objects)
+        line.push_back(in_build(o).string());
+    line.push_back("-Wl,--whole-archive");
+    for (const auto &s : sos)
+        line.push_back(with_suffix(s.artifacts, ".lib.a").string());
+    line.push_back("-Wl,--no-whole-archive");
+    line.push_back(libpython.string());
+    for (const auto &d : extra_dirs)
+        line.push_back("-L" + d.string());
+    for (const auto &l : libs)
+        if (l != "stdc++" && l != "c++")
+            line.push_back("-l" + l);
+    for (const auto &a : system_archives)
+        line.push_back(a.string());
+    for (const auto &l : py.at("link_libs"))
+        line.push_back(l.get<std::string>());
+    if (cxx)
+        line.push_back("-lstdc++");
+    line.push_back("-lm");
+    line.insert(line.end(), options.link_args.begin(), options.link_args.end());
+
+    progress << "link: " << fs::path(target).string() << " (" << sos.size() << " extension module"
+             << (sos.size() == 1 ? "" : "s") << ")\n";
+    Command link;
+    link.argv = line;
+    link.cwd = bdir;
+    link.output = log;
+    try {
+        run_step(link, "linking python.km", log);
+    } catch (...) {
+        fs::remove(tmp, ec);
+        throw;
+    }
+    fs::rename(tmp, target);
+
+    LinkResult result;
+    result.python_km = target;
+    result.link_line = line;
+    for (auto &arg : result.link_line)
+        if (arg == in_build(tmp).string())
+            arg = in_build(target).string();
+    result.link_line_file = out_abs / "python.km.linkline";
+    write_file_atomic(result.link_line_file,
+                      "#!/bin/sh\n# The link of python.km, written by kmpack. Runs from the build directory.\n"
+                      "set -e\ncd \"$(dirname \"$0\")\"/" +
+                          shell_quote({bdir.lexically_relative(out_abs).generic_string()}) + "\n" +
+                          shell_quote(result.link_line) + "\n");
+
+    std::map<std::string, std::string> ids;
+    for (const auto &s : sos) {
+        auto j = nlohmann::json::parse(read_file(bdir / with_suffix(s.artifacts, ".json")));
+        ids[s.path] = j.at("id");
+    }
+    lay_out(bdir, modules, ids, out_abs / "lib");
+    write_file_atomic(out_abs / "python.km._pth",
+                      "lib\n" + py.at("stdlib").get<std::string>() + "\n");
+    return result;
+}
+
+} // namespace kmpack

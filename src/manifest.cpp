@@ -1,0 +1,291 @@
+#include "kmpack/manifest.h"
+
+#include "kmpack/error.h"
+#include "kmpack/fs.h"
+
+#include <algorithm>
+#include <fnmatch.h>
+
+namespace kmpack {
+
+namespace {
+
+constexpr size_t kMaxLine = 64 * 1024;
+
+const std::vector<std::string> kSettings = {"ref", "subdir", "skip", "env", "build"};
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string suggestion(std::string_view key) {
+    std::string best;
+    size_t best_distance = 3;
+    for (const auto &s : kSettings) {
+        size_t d = edit_distance(key, s);
+        if (d < best_distance) {
+            best_distance = d;
+            best = s;
+        }
+    }
+    if (best.empty())
+        return " (settings are: ref, subdir, skip, env, build)";
+    return " (did you mean '" + best + "'?)";
+}
+
+bool valid_utf8(std::string_view s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        size_t extra = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 9;
+        if (extra == 9 || (extra > 0 && i + extra >= s.size()))
+            return false;
+        for (size_t k = 1; k <= extra; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2)
+                return false;
+        i += extra + 1;
+    }
+    return true;
+}
+
+bool is_archive_name(std::string_view s) {
+    for (std::string_view suffix : {".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2", ".tar", ".zip"})
+        if (s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix)
+            return true;
+    return false;
+}
+
+bool is_git_source(std::string_view s) {
+    return s.find("://") != std::string_view::npos || s.rfind("git@", 0) == 0 ||
+           (s.size() > 4 && s.substr(s.size() - 4) == ".git");
+}
+
+bool valid_name(std::string_view name) {
+    if (name.empty() || name[0] == '-' || name[0] == '.')
+        return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    });
+}
+
+// Splits a line into tokens; returns false (with `why`) on an unterminated quote.
+bool tokenize(std::string_view line, std::vector<std::string> &tokens, std::string &why) {
+    size_t i = 0;
+    while (i < line.size()) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+            ++i;
+        if (i >= line.size() || line[i] == '#')
+            break;
+        std::string token;
+        while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
+            if (line[i] != '"') {
+                token += line[i++];
+                continue;
+            }
+            ++i;
+            bool closed = false;
+            while (i < line.size()) {
+                char c = line[i++];
+                if (c == '"') {
+                    closed = true;
+                    break;
+                }
+                if (c == '\\' && i < line.size() && (line[i] == '"' || line[i] == '\\'))
+                    c = line[i++];
+                token += c;
+            }
+            if (!closed) {
+                why = "unterminated quote";
+                return false;
+            }
+        }
+        tokens.push_back(std::move(token));
+    }
+    return true;
+}
+
+struct LineParser {
+    const std::string &file;
+    const std::filesystem::path &base_dir;
+    bool check_paths;
+    std::vector<std::string> errors;
+
+    void fail(const std::string &origin, const std::string &message) {
+        errors.push_back(origin + ": " + message);
+    }
+
+    void setting(ModuleSpec &m, const std::string &token) {
+        size_t eq = token.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            fail(m.origin, "expected key=value, got '" + token + "'" +
+                               (eq == 0 ? "" : " (only one source per line; settings are key=value)"));
+            return;
+        }
+        std::string key = token.substr(0, eq), value = token.substr(eq + 1);
+        if (key == "ref") {
+            if (value.empty() || value[0] == '-')
+                fail(m.origin, "ref '" + value + "' must be a non-empty name not starting with '-'");
+            m.ref = value;
+        } else if (key == "subdir") {
+            std::filesystem::path p(value);
+            if (value.empty() || p.is_absolute() ||
+                std::any_of(p.begin(), p.end(), [](const auto &c) { return c == ".."; }))
+                fail(m.origin, "subdir '" + value + "' must be a relative path inside the source");
+            m.subdir = p.lexically_normal().generic_string();
+        } else if (key == "skip") {
+            size_t start = 0;
+            while (start <= value.size()) {
+                size_t comma = std::min(value.find(',', start), value.size());
+                if (comma > start)
+                    m.skip.push_back(value.substr(start, comma - start));
+                start = comma + 1;
+            }
+            if (value.empty())
+                fail(m.origin, "skip needs a pattern, e.g. skip=pkg/_speedups*.so");
+        } else if (key == "env") {
+            size_t eq2 = value.find('=');
+            std::string name = value.substr(0, eq2);
+            bool ok = eq2 != std::string::npos && !name.empty() &&
+                      std::all_of(name.begin(), name.end(), [](char c) {
+                          return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                      }) && !std::isdigit(static_cast<unsigned char>(name[0]));
+            if (!ok)
+                fail(m.origin, "env needs NAME=VALUE, e.g. env=CFLAGS=-O1, got '" + value + "'");
+            else if (name.rfind("KMPACK_", 0) == 0 || name == "CC" || name == "CXX" || name == "LDSHARED" ||
+                     name == "LDCXXSHARED")
+                fail(m.origin, "env cannot set " + name + ": kmpack sets it to capture the build");
+            else
+                m.env[name] = value.substr(eq2 + 1);
+        } else if (key == "build") {
+            if (value == "auto")
+                m.build = BuildKind::Auto;
+            else if (value == "setup.py")
+                m.build = BuildKind::SetupPy;
+            else if (value == "pip")
+                m.build = BuildKind::Pip;
+            else
+                fail(m.origin, "build must be auto, setup.py or pip, got '" + value + "'");
+        } else {
+            fail(m.origin, "unknown setting '" + key + "'" + suggestion(key));
+        }
+    }
+
+    void source(ModuleSpec &m) {
+        if (m.source.empty() || m.source[0] == '-') {
+            fail(m.origin, "source '" + m.source + "' must not be empty or start with '-'");
+            return;
+        }
+        if (is_git_source(m.source)) {
+            m.kind = SourceKind::Git;
+            return;
+        }
+        m.kind = is_archive_name(m.source) ? SourceKind::Archive : SourceKind::Directory;
+        m.local_path = (base_dir / m.source).lexically_normal();
+        if (!check_paths)
+            return;
+        std::error_code ec;
+        auto status = std::filesystem::status(m.local_path, ec);
+        if (!std::filesystem::exists(status))
+            fail(m.origin, "source '" + m.source + "' does not exist (looked for " + m.local_path.string() + ")");
+        else if (m.kind == SourceKind::Directory && !std::filesystem::is_directory(status))
+            fail(m.origin, "source '" + m.source +
+                               "' is neither a directory nor an archive (.tar.gz, .tar.xz, .tar.bz2, .zip)");
+        else if (m.kind == SourceKind::Archive && !std::filesystem::is_regular_file(status))
+            fail(m.origin, "source '" + m.source + "' is not a file");
+    }
+};
+
+} // namespace
+
+const std::vector<std::string> &manifest_settings() { return kSettings; }
+
+bool glob_match(std::string_view pattern, std::string_view text) {
+    return ::fnmatch(std::string(pattern).c_str(), std::string(text).c_str(), 0) == 0;
+}
+
+Manifest parse_manifest(std::string_view text, const std::string &file,
+                        const std::filesystem::path &base_dir, bool check_paths) {
+    Manifest manifest;
+    manifest.file = file;
+    LineParser parser{file, base_dir, check_paths, {}};
+    std::map<std::string, std::string> seen; // name -> origin
+    size_t line_number = 0, start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string_view::npos)
+            end = text.size();
+        std::string_view line = text.substr(start, end - start);
+        start = end + 1;
+        ++line_number;
+        std::string origin = file + ":" + std::to_string(line_number);
+        if (line.size() > kMaxLine) {
+            parser.fail(origin, "line is longer than " + std::to_string(kMaxLine) + " bytes");
+            continue;
+        }
+        if (!valid_utf8(line)) {
+            parser.fail(origin, "line is not valid UTF-8");
+            continue;
+        }
+        if (line.find('\0') != std::string_view::npos) {
+            parser.fail(origin, "line contains a NUL byte");
+            continue;
+        }
+        std::vector<std::string> tokens;
+        std::string why;
+        if (!tokenize(line, tokens, why)) {
+            parser.fail(origin, why);
+            continue;
+        }
+        if (tokens.empty())
+            continue;
+        ModuleSpec m;
+        m.origin = origin;
+        m.name = tokens[0];
+        if (!valid_name(m.name))
+            parser.fail(origin, "module name '" + m.name +
+                                    "' must use letters, digits, '_', '-' or '.', and not start with '-' or '.'");
+        if (tokens.size() < 2) {
+            parser.fail(origin, "module '" + m.name + "' has no source (expected: NAME SOURCE [key=value ...])");
+            continue;
+        }
+        m.source = tokens[1];
+        parser.source(m);
+        for (size_t i = 2; i < tokens.size(); ++i)
+            parser.setting(m, tokens[i]);
+        if (!m.ref.empty() && m.kind != SourceKind::Git)
+            parser.fail(origin, "ref= applies to git sources only");
+        auto [it, inserted] = seen.emplace(m.name, origin);
+        if (!inserted)
+            parser.fail(origin, "module '" + m.name + "' is listed twice (first at " + it->second + ")");
+        manifest.modules.push_back(std::move(m));
+    }
+    if (!parser.errors.empty()) {
+        std::string message;
+        for (const auto &e : parser.errors)
+            message += (message.empty() ? "" : "\n") + e;
+        throw Error(message);
+    }
+    return manifest;
+}
+
+Manifest load_manifest(const std::filesystem::path &file) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+        throw Error(file.string() + ": no such file (give the path of a modules.txt)");
+    std::filesystem::path absolute = std::filesystem::absolute(file);
+    return parse_manifest(read_file(file), file.string(), absolute.parent_path());
+}
+
+} // namespace kmpack

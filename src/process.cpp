@@ -1,0 +1,202 @@
+#include "kmpack/process.h"
+
+#include "kmpack/error.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+namespace kmpack {
+
+std::string CommandResult::describe() const {
+    if (signal != 0)
+        return "killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")";
+    return "exit status " + std::to_string(exit_code);
+}
+
+std::string find_program(const std::string &program, const std::string &path_list) {
+    if (program.find('/') != std::string::npos)
+        return program;
+    size_t start = 0;
+    while (start <= path_list.size()) {
+        size_t end = path_list.find(':', start);
+        if (end == std::string::npos)
+            end = path_list.size();
+        std::string dir = path_list.substr(start, end - start);
+        std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + program;
+        if (::access(candidate.c_str(), X_OK) == 0) {
+            struct stat st;
+            if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+                return candidate;
+        }
+        start = end + 1;
+    }
+    return {};
+}
+
+namespace {
+
+// The environment of the child: ours, minus `unset`, with `set` on top.
+std::vector<std::string> child_environment(const Command &command) {
+    std::vector<std::string> out;
+    for (char **e = environ; *e; ++e) {
+        std::string entry(*e);
+        std::string key = entry.substr(0, entry.find('='));
+        if (command.env.count(key))
+            continue;
+        bool dropped = false;
+        for (const auto &u : command.unset_env)
+            dropped = dropped || u == key;
+        if (!dropped)
+            out.push_back(std::move(entry));
+    }
+    for (const auto &[key, value] : command.env)
+        out.push_back(key + "=" + value);
+    return out;
+}
+
+std::string lookup_path(const std::vector<std::string> &env) {
+    for (const auto &e : env)
+        if (e.rfind("PATH=", 0) == 0)
+            return e.substr(5);
+    return "/usr/local/bin:/usr/bin:/bin";
+}
+
+std::vector<char *> c_strings(std::vector<std::string> &strings) {
+    std::vector<char *> out;
+    for (auto &s : strings)
+        out.push_back(s.data());
+    out.push_back(nullptr);
+    return out;
+}
+
+CommandResult wait_for(pid_t pid, const std::string &what) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            throw Error(what + ": waitpid failed: " + std::strerror(errno));
+    }
+    CommandResult result;
+    if (WIFEXITED(status))
+        result.exit_code = WEXITSTATUS(status);
+    else if (WIFSIGNALED(status))
+        result.signal = WTERMSIG(status);
+    return result;
+}
+
+// Starts `command`; stdout goes to `stdout_fd` when >= 0 (else to the log or
+// inherited). Everything the child does between fork and exec is
+// async-signal-safe, since kmpack runs commands from several threads.
+pid_t start(const Command &command, int stdout_fd) {
+    if (command.argv.empty())
+        throw Error("internal error: empty command");
+    std::vector<std::string> env = child_environment(command);
+    std::string program = find_program(command.argv[0], lookup_path(env));
+    if (program.empty())
+        throw Error(command.argv[0] + ": command not found on PATH");
+    std::vector<std::string> args = command.argv;
+    std::vector<char *> argv = c_strings(args);
+    std::vector<char *> envp = c_strings(env);
+    int log_fd = -1;
+    if (!command.output.empty()) {
+        log_fd = ::open(command.output.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (log_fd < 0)
+            throw Error(command.output.string() + ": cannot open log: " + std::strerror(errno));
+    }
+    std::string cwd = command.cwd.string();
+    pid_t pid = ::fork();
+    if (pid < 0) {
+        int e = errno;
+        if (log_fd >= 0)
+            ::close(log_fd);
+        throw Error(command.argv[0] + ": fork failed: " + std::strerror(e));
+    }
+    if (pid == 0) {
+        if (!cwd.empty() && ::chdir(cwd.c_str()) != 0)
+            ::_exit(126);
+        int null_fd = ::open("/dev/null", O_RDONLY);
+        if (null_fd >= 0)
+            ::dup2(null_fd, 0);
+        if (log_fd >= 0) {
+            ::dup2(log_fd, 1);
+            ::dup2(log_fd, 2);
+        }
+        if (stdout_fd >= 0)
+            ::dup2(stdout_fd, 1);
+        ::execve(program.c_str(), argv.data(), envp.data());
+        ::_exit(127);
+    }
+    if (log_fd >= 0)
+        ::close(log_fd);
+    return pid;
+}
+
+} // namespace
+
+CommandResult SystemRunner::run(const Command &command) {
+    pid_t pid = start(command, -1);
+    return wait_for(pid, command.argv[0]);
+}
+
+std::string run_and_read(const Command &command) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        throw Error(std::string("pipe failed: ") + std::strerror(errno));
+    pid_t pid;
+    try {
+        pid = start(command, fds[1]);
+    } catch (...) {
+        ::close(fds[0]);
+        ::close(fds[1]);
+        throw;
+    }
+    ::close(fds[1]);
+    std::string out;
+    char buf[65536];
+    for (;;) {
+        ssize_t n = ::read(fds[0], buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        out.append(buf, static_cast<size_t>(n));
+    }
+    ::close(fds[0]);
+    CommandResult result = wait_for(pid, command.argv[0]);
+    if (!result.ok())
+        throw Error(shell_quote(command.argv) + ": failed with " + result.describe());
+    return out;
+}
+
+std::string shell_quote(const std::vector<std::string> &argv) {
+    std::string line;
+    for (const auto &arg : argv) {
+        if (!line.empty())
+            line += ' ';
+        bool plain = !arg.empty();
+        for (char c : arg)
+            plain = plain && (std::isalnum(static_cast<unsigned char>(c)) ||
+                              std::strchr("-_./=:,+@%", c) != nullptr);
+        if (plain) {
+            line += arg;
+            continue;
+        }
+        line += '\'';
+        for (char c : arg) {
+            if (c == '\'')
+                line += "'\\''";
+            else
+                line += c;
+        }
+        line += '\'';
+    }
+    return line;
+}
+
+} // namespace kmpack

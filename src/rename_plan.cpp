@@ -1,0 +1,254 @@
+#include "kmpack/rename_plan.h"
+
+#include "kmpack/digest.h"
+#include "kmpack/error.h"
+#include "kmpack/fs.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+
+namespace kmpack {
+
+namespace {
+
+// Symbols the static linker or crt files provide to every .so; they are not
+// the package's and never go in a table.
+const std::set<std::string> kLinkerSymbols = {"_init", "_fini", "_edata", "_end", "__bss_start",
+                                              "__end__", "_DYNAMIC", "_GLOBAL_OFFSET_TABLE_"};
+
+std::string display_name(const fs::path &path, const fs::path &root) {
+    return is_within(path, root) ? relative_below(path, root) : path.string();
+}
+
+// ".init_array.00101" -> priority 101; -1 when the section has none.
+struct SectionClass {
+    bool init = false;    // runs at open (else at exit)
+    bool legacy = false;  // .ctors/.dtors
+    int priority = -1;
+};
+
+std::optional<SectionClass> classify(const std::string &name) {
+    static const std::vector<std::pair<std::string, SectionClass>> prefixes = {
+        {".init_array", {true, false, -1}},
+        {".fini_array", {false, false, -1}},
+        {".ctors", {true, true, -1}},
+        {".dtors", {false, true, -1}}};
+    for (const auto &[prefix, cls] : prefixes) {
+        if (name == prefix)
+            return cls;
+        if (name.size() > prefix.size() + 1 && name.compare(0, prefix.size() + 1, prefix + ".") == 0) {
+            std::string digits = name.substr(prefix.size() + 1);
+            if (!std::all_of(digits.begin(), digits.end(), ::isdigit) || digits.size() > 5)
+                return std::nullopt;
+            SectionClass c = cls;
+            int n = std::stoi(digits);
+            // .ctors.N/.dtors.N encode priority as 65535 - N.
+            c.priority = cls.legacy ? 65535 - n : n;
+            return c;
+        }
+    }
+    return std::nullopt;
+}
+
+void plan_sections(SoPlan &plan) {
+    struct Entry {
+        int order;
+        std::string from;
+        DeferredSection to;
+        bool init;
+    };
+    std::map<std::string, Entry> found;
+    for (const auto &input : plan.inputs) {
+        for (const auto &name : input.symbols.sections) {
+            auto cls = classify(name);
+            if (!cls || found.count(name))
+                continue;
+            std::string kind = cls->init ? (cls->legacy ? "ctors" : "init") : (cls->legacy ? "dtors" : "fini");
+            std::string to = "km_" + kind + "_" + plan.digest;
+            if (cls->priority >= 0) {
+                char suffix[16];
+                std::snprintf(suffix, sizeof suffix, "_p%05d", cls->priority);
+                to += suffix;
+            }
+            // ld: prioritised sections first, by priority; then the plain ones.
+            int order = cls->priority >= 0 ? cls->priority : 65536 + (cls->legacy ? 1 : 0);
+            found[name] = {order, name, {to, cls->legacy}, cls->init};
+        }
+    }
+    std::vector<Entry> entries;
+    for (auto &[name, e] : found)
+        entries.push_back(e);
+    std::stable_sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) {
+        return a.order != b.order ? a.order < b.order : a.to.section < b.to.section;
+    });
+    for (const auto &e : entries) {
+        plan.section_renames[e.from] = e.to.section;
+        (e.init ? plan.init : plan.fini).push_back(e.to);
+    }
+}
+
+// Members an archive contributes when no linker map says which: the ones
+// that define a symbol still undefined, repeated until nothing changes.
+std::vector<size_t> simulate_pulls(const std::vector<InputObject> &objects, const std::vector<InputObject> &members) {
+    std::set<std::string> defined, undefined;
+    auto absorb = [&](const ObjectSymbols &s) {
+        for (const auto &d : s.defined)
+            defined.insert(d.name), undefined.erase(d.name);
+        for (const auto &u : s.undefined)
+            if (!defined.count(u))
+                undefined.insert(u);
+    };
+    for (const auto &o : objects)
+        absorb(o.symbols);
+    std::vector<size_t> pulled;
+    std::vector<bool> taken(members.size());
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = 0; i < members.size(); ++i) {
+            if (taken[i])
+                continue;
+            bool wanted = std::any_of(members[i].symbols.defined.begin(), members[i].symbols.defined.end(),
+                                      [&](const ElfSymbol &d) { return undefined.count(d.name) > 0; });
+            if (wanted) {
+                taken[i] = changed = true;
+                pulled.push_back(i);
+                absorb(members[i].symbols);
+            }
+        }
+    }
+    return pulled;
+}
+
+} // namespace
+
+std::string renamed_symbol(const std::string &symbol, const std::string &digest) {
+    return symbol + "_" + digest + "_km";
+}
+
+std::string module_of(const std::string &file_name) {
+    std::string m = file_name.substr(0, file_name.find('.'));
+    for (char &c : m)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
+            c = '_';
+    if (m.empty() || std::isdigit(static_cast<unsigned char>(m[0])))
+        m = "m" + m;
+    return m;
+}
+
+std::vector<InputObject> collect_inputs(const LinkInputs &link, const fs::path &package_root) {
+    std::vector<InputObject> inputs;
+    for (const auto &path : link.objects) {
+        InputObject in;
+        in.path = path;
+        in.display = display_name(path, package_root);
+        std::error_code ec;
+        if (!fs::is_regular_file(path, ec))
+            throw Error(link.output.string() + ": its object " + path.string() +
+                        " is gone (the package build deleted or moved it)");
+        in.bytes = read_file(path);
+        in.symbols = read_object(in.bytes, path.string());
+        inputs.push_back(std::move(in));
+    }
+    std::vector<InputObject> plain = inputs;
+    for (const auto &archive : link.archives) {
+        std::vector<InputObject> members;
+        for (auto &m : read_archive(archive.path)) {
+            InputObject in;
+            in.path = archive.path;
+            in.member = m.name;
+            in.display = display_name(archive.path, package_root) + "(" + m.name + ")";
+            in.symbols = read_object(m.bytes, archive.path.string() + "(" + m.name + ")");
+            in.bytes = std::move(m.bytes);
+            members.push_back(std::move(in));
+        }
+        std::vector<size_t> chosen;
+        if (archive.whole) {
+            for (size_t i = 0; i < members.size(); ++i)
+                chosen.push_back(i);
+        } else if (!link.map.empty()) {
+            std::vector<bool> used(members.size());
+            for (const auto &name : archive.members) {
+                for (size_t i = 0; i < members.size(); ++i) {
+                    if (!used[i] && members[i].member == name) {
+                        used[i] = true;
+                        chosen.push_back(i);
+                        break;
+                    }
+                }
+            }
+        } else {
+            chosen = simulate_pulls(plain, members);
+        }
+        for (size_t i : chosen)
+            inputs.push_back(std::move(members[i]));
+    }
+    return inputs;
+}
+
+SoPlan plan_shared_object(const LinkInputs &link, const std::string &rel_path, const fs::path &package_root,
+                          const std::string &md5, const std::string &digest) {
+    SoPlan plan;
+    plan.so_path = link.output;
+    plan.rel_path = rel_path;
+    plan.file_name = link.output.filename().string();
+    plan.base = plan.file_name.size() > 3 && plan.file_name.ends_with(".so")
+                    ? plan.file_name.substr(0, plan.file_name.size() - 3)
+                    : plan.file_name;
+    plan.module = module_of(plan.file_name);
+    plan.md5 = md5;
+    plan.digest = digest;
+    plan.id = plan.module + "_" + digest + "_km";
+    plan.inputs = collect_inputs(link, package_root);
+    plan.system_libs = link.system_libs;
+    plan.system_archives = link.system_archives;
+    for (const auto &dir : link.lib_dirs)
+        if (!is_within(dir, package_root))
+            plan.lib_dirs.push_back(dir);
+    plan.cxx = link.cxx;
+
+    SharedObjectSymbols so = read_shared_object(link.output);
+    for (const auto &in : plan.inputs) {
+        if (in.symbols.machine != so.machine)
+            throw Error(in.display + ": built for " + machine_name(in.symbols.machine) + ", but " + rel_path +
+                        " is " + machine_name(so.machine));
+        for (const auto &d : in.symbols.defined)
+            plan.symmap.emplace(d.name, std::string());
+    }
+    std::set<std::string> undefined_anywhere;
+    for (const auto &in : plan.inputs)
+        for (const auto &u : in.symbols.undefined)
+            undefined_anywhere.insert(u);
+    plan.cxx = plan.cxx || undefined_anywhere.count("__gxx_personality_v0") > 0;
+    for (const auto &e : so.exports) {
+        if (kLinkerSymbols.count(e.name))
+            continue;
+        if (!plan.symmap.count(e.name)) {
+            plan.skipped_exports.push_back(e.name + ": not defined by the package's objects");
+            continue;
+        }
+        if (e.kind == SymbolKind::Tls) {
+            plan.skipped_exports.push_back(e.name + ": thread-local, dlsym cannot return one address");
+            continue;
+        }
+        plan.exports.push_back({e.name, "", e.kind, e.binding, e.size});
+    }
+    for (auto &[old_name, new_name] : plan.symmap)
+        new_name = renamed_symbol(old_name, digest);
+    for (auto &e : plan.exports)
+        e.target = plan.symmap.at(e.name);
+    plan_sections(plan);
+    return plan;
+}
+
+std::vector<std::string> choose_digests(const std::vector<std::string> &md5s, const std::vector<std::string> &keys) {
+    std::map<std::string, int> count;
+    for (const auto &m : md5s)
+        ++count[m];
+    std::vector<std::string> out;
+    for (size_t i = 0; i < md5s.size(); ++i)
+        out.push_back(count[md5s[i]] > 1 ? md5_hex(md5s[i] + '\0' + keys[i]) : md5s[i]);
+    return out;
+}
+
+} // namespace kmpack
