@@ -56,8 +56,11 @@ void extract_archive(const fs::path &archive_path, const fs::path &dest) {
     if (archive_read_open_filename(in.get(), archive_path.c_str(), 1 << 16) != ARCHIVE_OK)
         throw Error(archive_path.string() + ": cannot open archive: " + archive_error_string(in.get()));
     std::unique_ptr<struct archive, WriterCloser> out(archive_write_disk_new());
+    // Entry names are checked below, before `dest` is put in front of them
+    // (which makes them absolute); libarchive also refuses '..' and writing
+    // through a symbolic link.
     archive_write_disk_set_options(out.get(), ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-                                                  ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | ARCHIVE_EXTRACT_PERM);
+                                                  ARCHIVE_EXTRACT_PERM);
     fs::create_directories(dest);
     struct archive_entry *entry = nullptr;
     for (;;) {

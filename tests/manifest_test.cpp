@@ -1,12 +1,106 @@
 #include "kmpack/error.h"
 #include "kmpack/manifest.h"
+#include "test_util.h"
 
 #include <catch2/catch.hpp>
 
 using namespace kmpack;
 
-TEST_CASE("manifest: a good line") {
-    auto m = parse_manifest("kmhello examples/kmhello\n", "modules.txt", "/src", false);
-    REQUIRE(m.modules.size() == 1);
+namespace {
+
+std::string error_of(const std::string &text, bool check_paths = false, const std::filesystem::path &base = "/src") {
+    try {
+        parse_manifest(text, "modules.txt", base, check_paths);
+    } catch (const Error &e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+} // namespace
+
+TEST_CASE("manifest: names, sources and settings") {
+    auto m = parse_manifest("# comment\n"
+                            "\n"
+                            "kmhello examples/kmhello\n"
+                            "  psutil  https://example.org/psutil.git  ref=release-5.9  # trailing comment\n"
+                            "falcon vendor/falcon.tar.gz subdir=falcon-3.1 skip=falcon/a*.so,falcon/b.so skip=c.so\n"
+                            "x\t\"dir with space\"\tenv=CFLAGS=-O1\tenv=FOO=a=b build=pip\n",
+                            "modules.txt", "/src", false);
+    REQUIRE(m.modules.size() == 4);
     CHECK(m.modules[0].name == "kmhello");
+    CHECK(m.modules[0].kind == SourceKind::Directory);
+    CHECK(m.modules[0].local_path == "/src/examples/kmhello");
+    CHECK(m.modules[0].origin == "modules.txt:3");
+    CHECK(m.modules[1].kind == SourceKind::Git);
+    CHECK(m.modules[1].ref == "release-5.9");
+    CHECK(m.modules[2].kind == SourceKind::Archive);
+    CHECK(m.modules[2].subdir == "falcon-3.1");
+    CHECK(m.modules[2].skip == std::vector<std::string>{"falcon/a*.so", "falcon/b.so", "c.so"});
+    CHECK(m.modules[3].local_path == "/src/dir with space");
+    CHECK(m.modules[3].env.at("CFLAGS") == "-O1");
+    CHECK(m.modules[3].env.at("FOO") == "a=b");
+    CHECK(m.modules[3].build == BuildKind::Pip);
+}
+
+TEST_CASE("manifest: file:// URLs and .git paths are git sources") {
+    auto m = parse_manifest("a file:///tmp/repo ref=main\nb /srv/x.git\n", "m.txt", "/", false);
+    CHECK(m.modules[0].kind == SourceKind::Git);
+    CHECK(m.modules[1].kind == SourceKind::Git);
+}
+
+TEST_CASE("manifest: errors name the file and line, with a fix") {
+    CHECK(error_of("a b\n\nc d subdri=x\n") == "modules.txt:3: unknown setting 'subdri' (did you mean 'subdir'?)");
+    CHECK(error_of("a b colour=red\n") ==
+          "modules.txt:1: unknown setting 'colour' (settings are: ref, subdir, skip, env, build)");
+    CHECK(error_of("lonely\n") == "modules.txt:1: module 'lonely' has no source (expected: NAME SOURCE [key=value ...])");
+    CHECK(error_of("a x\nb y\na z\n") == "modules.txt:3: module 'a' is listed twice (first at modules.txt:1)");
+    CHECK(error_of("a \"unterminated\n") == "modules.txt:1: unterminated quote");
+    CHECK(error_of("a dir ref=v1\n") == "modules.txt:1: ref= applies to git sources only");
+    CHECK(error_of("a dir subdir=../up\n") == "modules.txt:1: subdir '../up' must be a relative path inside the source");
+    CHECK(error_of("a dir env=CC=clang\n") == "modules.txt:1: env cannot set CC: kmpack sets it to capture the build");
+    CHECK(error_of("a dir env=NOVALUE\n") == "modules.txt:1: env needs NAME=VALUE, e.g. env=CFLAGS=-O1, got 'NOVALUE'");
+    CHECK(error_of("a dir build=make\n") == "modules.txt:1: build must be auto, setup.py or pip, got 'make'");
+    CHECK(error_of("-a dir\n").find("modules.txt:1: module name '-a'") == 0);
+    CHECK(error_of("a -dir\n") == "modules.txt:1: source '-dir' must not be empty or start with '-'");
+    CHECK(error_of("a git://h/r.git ref=-x\n") ==
+          "modules.txt:1: ref '-x' must be a non-empty name not starting with '-'");
+    CHECK(error_of("a dir extra\n") ==
+          "modules.txt:1: expected key=value, got 'extra' (only one source per line; settings are key=value)");
+}
+
+TEST_CASE("manifest: every bad line is reported at once") {
+    std::string e = error_of("a b subdri=x\nc d colour=y\n");
+    CHECK(e == "modules.txt:1: unknown setting 'subdri' (did you mean 'subdir'?)\n"
+               "modules.txt:2: unknown setting 'colour' (settings are: ref, subdir, skip, env, build)");
+}
+
+TEST_CASE("manifest: non-UTF-8, NUL bytes and very long lines are refused") {
+    CHECK(error_of("a b\xff\n") == "modules.txt:1: line is not valid UTF-8");
+    CHECK(error_of(std::string("a b\0c\n", 6)) == "modules.txt:1: line contains a NUL byte");
+    CHECK(error_of("a " + std::string(70000, 'x') + "\n") == "modules.txt:1: line is longer than 65536 bytes");
+    CHECK_NOTHROW(parse_manifest("a dir env=X=caf\xc3\xa9\n", "m", "/", false));
+}
+
+TEST_CASE("manifest: local sources must exist") {
+    test::TempDir dir;
+    std::filesystem::create_directories(dir / "pkg");
+    write_file_atomic(dir / "pkg.tar.gz", "x");
+    write_file_atomic(dir / "notadir", "x");
+    CHECK_NOTHROW(parse_manifest("a pkg\nb pkg.tar.gz\n", "modules.txt", dir.path(), true));
+    CHECK(error_of("a nothere\n", true, dir.path()) ==
+          "modules.txt:1: source 'nothere' does not exist (looked for " + (dir / "nothere").string() + ")");
+    CHECK(error_of("a notadir\n", true, dir.path()).find("is neither a directory nor an archive") !=
+          std::string::npos);
+}
+
+TEST_CASE("manifest: load_manifest names a missing file") {
+    CHECK_THROWS_WITH(load_manifest("/nonexistent/modules.txt"),
+                      "/nonexistent/modules.txt: no such file (give the path of a modules.txt)");
+}
+
+TEST_CASE("glob_match") {
+    CHECK(glob_match("pkg/*.so", "pkg/sub/a.so"));
+    CHECK(glob_match("*_speedups*", "m/_speedups.cpython-311.so"));
+    CHECK_FALSE(glob_match("pkg/a?.so", "pkg/abc.so"));
 }

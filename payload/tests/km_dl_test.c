@@ -68,7 +68,8 @@ static const km_dl_library media_lib = {LIB(MEDIA, "uri_2222_km"), .name = URI,
 /* ---- spam: functions and data, for dlsym and dladdr ---- */
 
 static int spam_inits;
-static char spam_blob[64];
+static char spam_blob[64], unregistered[16];
+static int spam_zero[4];
 static void spam_init(void) { spam_inits++; }
 static void spam_func(void) {}
 static void PyInit_spam(void) {}
@@ -79,6 +80,7 @@ static const km_dl_symbol spam_syms[] = {
 	{"spam_blob", spam_blob, sizeof spam_blob},
 	{"spam_func", (void *)spam_func, 0},
 	{"spam_inner", spam_blob + 16, 8},
+	{"spam_zero", spam_zero, 0},
 };
 static const km_dl_library spam_lib = {LIB(SPAM, "spam_3333_km"), .name = SPAM,
 	.symbols = spam_syms, .nsymbols = N(spam_syms), .init = spam_init_range, .ninit = 1};
@@ -515,8 +517,10 @@ static void test_dladdr(void)
 			lowest = (uintptr_t)spam_syms[i].addr;
 	CHECK(dladdr(spam_blob + 1, &info) && info.dli_fbase == (void *)lowest);
 
-	if (!CHECK(!dladdr((char *)spam_func + 1, &info)))
-		fprintf(stderr, "    %p in %s at %p\n", (void *)((char *)spam_func + 1), info.dli_sname, info.dli_saddr);
+	/* Size 0: the exact address only. */
+	check_dladdr(spam_zero, SPAM, "spam_zero", spam_zero);
+	CHECK(!dladdr(spam_zero + 1, &info));
+	CHECK(!dladdr(unregistered + 1, &info));
 	CHECK(!dladdr(&local, &info));
 	CHECK(!dladdr(NULL, &info));
 	CHECK(!dlerror());

@@ -1,0 +1,113 @@
+#include "kmpack/archive.h"
+#include "kmpack/digest.h"
+#include "kmpack/rename_plan.h"
+#include "test_util.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+
+using namespace kmpack;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A package-like tree: two objects linked into m.so plus a local archive of
+// which only one member is needed.
+struct Fixture {
+    test::TempDir dir;
+    LinkInputs link;
+
+    Fixture() {
+        fs::path d = dir.path();
+        test::compile_c(d, "m.c",
+                        "int shared_counter;\n"
+                        "__attribute__((visibility(\"hidden\"))) int hidden_helper(void) { return 7; }\n"
+                        "extern int from_b(void); extern int lib_used(void);\n"
+                        "extern int getpid(void);\n"
+                        "int PyInit_m(void) { return getpid() + hidden_helper() + from_b() + lib_used(); }\n"
+                        "__attribute__((constructor)) static void ctor(void) { shared_counter = 1; }\n",
+                        {"-c", "-fPIC"}, "m.o");
+        test::compile_c(d, "b.c", "int from_b(void) { return 2; }\n", {"-c", "-fPIC"}, "b.o");
+        test::compile_c(d, "used.c", "int lib_used(void) { return 3; }\n", {"-c", "-fPIC"}, "used.o");
+        test::compile_c(d, "unused.c", "extern int nowhere(void); int lib_unused(void) { return nowhere(); }\n",
+                        {"-c", "-fPIC"}, "unused.o");
+        test::run({"ar", "rcD", "liblocal.a", "used.o", "unused.o"}, d);
+        test::run({"gcc", "-shared", "m.o", "b.o", "-L.", "-llocal", "-o", "m.so"}, d);
+        CaptureRecord r;
+        r.cwd = d;
+        r.argv = {"gcc", "-shared", "m.o", "b.o", "-L.", "-llocal", "-o", "m.so"};
+        link = parse_link(r, d, {}); // no map: kmpack works out the pulled members itself
+    }
+};
+
+} // namespace
+
+TEST_CASE("rename_plan: every global the objects define is renamed, nothing else") {
+    Fixture f;
+    std::string md5 = md5_file(f.dir / "m.so");
+    SoPlan plan = plan_shared_object(f.link, "pkg/m.so", f.dir.path(), md5, md5);
+    CHECK(plan.id == "m_" + md5 + "_km");
+    CHECK(plan.md5 == test::run({"md5sum", (f.dir / "m.so").string()}).substr(0, 32));
+    std::vector<std::string> renamed;
+    for (const auto &[old_name, new_name] : plan.symmap) {
+        renamed.push_back(old_name);
+        CHECK(new_name == old_name + "_" + md5 + "_km");
+    }
+    CHECK(renamed == std::vector<std::string>{"PyInit_m", "from_b", "hidden_helper", "lib_used", "shared_counter"});
+    REQUIRE(plan.inputs.size() == 3); // m.o, b.o and liblocal.a(used.o), not unused.o
+    CHECK(plan.inputs[2].display == "liblocal.a(used.o)");
+    std::vector<std::string> exported;
+    for (const auto &e : plan.exports)
+        exported.push_back(e.name);
+    CHECK(exported == std::vector<std::string>{"PyInit_m", "from_b", "lib_used", "shared_counter"});
+    REQUIRE(plan.init.size() == 1);
+    CHECK(plan.init[0].section == "km_init_" + md5);
+    CHECK(plan.section_renames.at(".init_array") == "km_init_" + md5);
+}
+
+TEST_CASE("rename_plan: renamed objects and a deterministic archive") {
+    Fixture f;
+    std::string md5 = md5_file(f.dir / "m.so");
+    SoPlan plan = plan_shared_object(f.link, "pkg/m.so", f.dir.path(), md5, md5);
+    std::string renamed = rename_object(plan.inputs[0], plan);
+    ObjectSymbols s = read_object(renamed, "renamed m.o");
+    std::vector<std::string> defined, undefined = s.undefined;
+    for (const auto &d : s.defined)
+        defined.push_back(d.name);
+    std::sort(defined.begin(), defined.end());
+    std::sort(undefined.begin(), undefined.end());
+    CHECK(defined == std::vector<std::string>{"PyInit_m_" + md5 + "_km", "hidden_helper_" + md5 + "_km",
+                                              "shared_counter_" + md5 + "_km"});
+    // References inside the .so follow the rename; getpid (libc) is left alone.
+    auto has = [&](const std::string &name) { return std::count(undefined.begin(), undefined.end(), name) == 1; };
+    CHECK(has("from_b_" + md5 + "_km"));
+    CHECK(has("lib_used_" + md5 + "_km"));
+    CHECK(has("getpid"));
+    CHECK_FALSE(has("from_b"));
+    CHECK(std::count(s.sections.begin(), s.sections.end(), "km_init_" + md5) == 1);
+    // LLVM names the relocations of a renamed section ".rela" + its new name.
+    CHECK(std::count(s.sections.begin(), s.sections.end(), ".relakm_init_" + md5) == 1);
+    CHECK(std::count(s.sections.begin(), s.sections.end(), ".init_array") == 0);
+
+    std::string a1 = renamed_archive(plan), a2 = renamed_archive(plan);
+    CHECK(a1 == a2);
+    write_file_atomic(f.dir / "out.a", a1);
+    CHECK(test::run({"ar", "t", (f.dir / "out.a").string()}) == "000-m.o\n001-b.o\n002-used.o\n");
+    std::string tv = test::run({"ar", "tv", (f.dir / "out.a").string()});
+    CHECK(tv.find("Jan  1 00:00 1970") != std::string::npos); // no dates
+}
+
+TEST_CASE("rename_plan: identical .so files get distinct digests") {
+    auto d = choose_digests({"aa", "bb", "aa"}, {"p/x/u.so", "p/y.so", "p/z/u.so"});
+    CHECK(d[1] == "bb");
+    CHECK(d[0] != "aa");
+    CHECK(d[0] != d[2]);
+    CHECK(d[0] == md5_hex(std::string("aa") + '\0' + "p/x/u.so"));
+}
+
+TEST_CASE("rename_plan: module names become identifiers") {
+    CHECK(module_of("uri.cpython-311-x86_64-linux-gnu.so") == "uri");
+    CHECK(module_of("_psutil_linux.abi3.so") == "_psutil_linux");
+    CHECK(module_of("lib-foo.so") == "lib_foo");
+    CHECK(module_of("3d.so") == "m3d");
+}

@@ -1,0 +1,36 @@
+// Helpers shared by the unit tests: scratch directories and compiling C.
+#pragma once
+
+#include "kmpack/fs.h"
+#include "kmpack/process.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kmpack::test {
+
+// A fresh directory, removed when the test ends.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir &) = delete;
+    TempDir &operator=(const TempDir &) = delete;
+    const std::filesystem::path &path() const { return path_; }
+    std::filesystem::path operator/(const std::string &name) const { return path_ / name; }
+
+private:
+    std::filesystem::path path_;
+};
+
+// Writes `source` to dir/name and compiles it with gcc and `flags`; returns the output path.
+std::filesystem::path compile_c(const std::filesystem::path &dir, const std::string &name, const std::string &source,
+                                const std::vector<std::string> &flags, const std::string &output);
+
+// Runs argv and returns its stdout; fails the test (throws) on a non-zero exit.
+std::string run(const std::vector<std::string> &argv, const std::filesystem::path &cwd = {});
+
+inline const std::filesystem::path source_dir() { return KMPACK_SOURCE_DIR; }
+
+} // namespace kmpack::test
