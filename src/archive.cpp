@@ -5,6 +5,7 @@
 #include "kmpack/fs.h"
 
 #include <cstdio>
+#include <llvm/BinaryFormat/ELF.h>
 #include <llvm/ObjCopy/ConfigManager.h>
 #include <llvm/ObjCopy/ObjCopy.h>
 #include <llvm/Object/ArchiveWriter.h>
@@ -20,8 +21,13 @@ std::string rename_object(const InputObject &input, const SoPlan &plan) {
     common.InputFilename = input.display;
     for (const auto &[old_name, new_name] : plan.symmap)
         common.SymbolsToRename[old_name] = new_name;
-    for (const auto &[old_name, new_name] : plan.section_renames)
+    for (const auto &[old_name, new_name] : plan.section_renames) {
         common.SectionsToRename.try_emplace(old_name, llvm::objcopy::SectionRename{old_name, new_name, std::nullopt});
+        // A moved constructor table must be plain data: linkers that gather
+        // sections by type (mold) would still run an SHT_INIT_ARRAY before main.
+        common.SetSectionType[old_name] = llvm::ELF::SHT_PROGBITS;
+        common.SetSectionType[new_name] = llvm::ELF::SHT_PROGBITS;
+    }
 
     llvm::MemoryBufferRef buffer(llvm::StringRef(input.bytes.data(), input.bytes.size()), input.display);
     auto binary = llvm::object::createBinary(buffer);

@@ -31,4 +31,3 @@ check(h.self_lookup(h.__file__) is True,
       "dlsym(dlopen(__file__)) must return our own kmhello_magic/PyInit__hello")
 
 print("ok kmhello: %d checks" % n)
-sys.exit(0)

@@ -44,4 +44,3 @@ else:
 check(z.zlib_version().startswith("1."), "zlibVersion %r" % z.zlib_version())
 
 print("ok kmzlib: %d checks" % n)
-sys.exit(0)

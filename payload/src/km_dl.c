@@ -103,9 +103,13 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The first 16 bytes of a symbol name, zero padded, as a big-endian
+ * number: keys order like strcmp orders the names. */
+typedef unsigned __int128 key;
+
 struct lib {
 	const km_dl_library *def;
-	uint64_t *keys;       /* key8() of each symbol name, for lookup() */
+	key *keys;            /* key_of() each symbol name, for lookup() */
 	uintptr_t lowest;     /* lowest symbol address, dladdr's dli_fbase */
 	atomic_int refcnt;    /* open count; dlsym reads it without the lock */
 	atomic_int inited;    /* constructors finished (set under init_lock) */
@@ -393,17 +397,15 @@ static struct lib *new_slot(void)
 	return segs[k] + (i - first);
 }
 
-/* The first 8 bytes of s, zero padded, as a big-endian number: keys order
- * like strcmp, and only equal keys leave the rest of the names to compare. */
-static uint64_t key8(const char *s)
+static key key_of(const char *s)
 {
-	uint64_t k = 0;
-	for (int i = 0; i < 8; i++) {
-		k <<= 8;
-		if (*s)
-			k |= (unsigned char)*s++;
-	}
-	return k;
+	uint64_t hi = 0, lo = 0;
+	int i = 0;
+	for (; i < 8 && s[i]; i++)
+		hi |= (uint64_t)(unsigned char)s[i] << (56 - 8 * i);
+	for (; i >= 8 && i < 16 && s[i]; i++)
+		lo |= (uint64_t)(unsigned char)s[i] << (120 - 8 * i);
+	return (key)hi << 64 | lo;
 }
 
 static uintptr_t lowest_address(const km_dl_library *d)
@@ -420,7 +422,7 @@ static int add(const km_dl_library *d)
 {
 	int main_prog = d->flags & KM_DL_MAIN_PROGRAM;
 	size_t np = 0, ni = 0;
-	uint64_t *keys;
+	key *keys;
 	struct lib *lib;
 
 	if (main_prog && main_lib)
@@ -444,7 +446,7 @@ static int add(const km_dl_library *d)
 		return refuse("km_dl_register: %s: out of memory", lib_path(d));
 	}
 	for (unsigned long i = 0; i < d->nsymbols; i++)
-		keys[i] = key8(d->symbols[i].name);
+		keys[i] = key_of(d->symbols[i].name);
 	lib->def = d;
 	lib->keys = keys;
 	lib->lowest = lowest_address(d);
@@ -772,17 +774,36 @@ void *dlopen(const char *file, int mode)
 
 /*
  * Binary search of lib's table, sorted by strcmp (checked at registration).
- * Comparing the names' 8-byte keys first, from one dense array, spares
- * most strcmp calls and the cache misses of reaching their strings.
+ * First the run [lo, hi) of names with the same 16-byte key as `name`: the
+ * lower and upper bound are searched together over the dense key array,
+ * without branches (a random lookup makes them a coin toss for the branch
+ * predictor), touching no name. Then strcmp over that run, which is one
+ * name long unless names share their first 16 bytes; a name shorter than
+ * that is all in its key, and needs no strcmp at all.
  */
 static const km_dl_symbol *lookup(const struct lib *lib, const char *name)
 {
 	const km_dl_symbol *s = lib->def->symbols;
-	const uint64_t *keys = lib->keys, k = key8(name);
-	size_t lo = 0, hi = lib->def->nsymbols;
+	const key *keys = lib->keys, *a = keys, *b = keys, k = key_of(name);
+	size_t n = lib->def->nsymbols, lo, hi;
+
+	if (!n)
+		return 0;
+	for (size_t q; (q = n / 4); n -= 3 * q) {
+		a += ((a[q] < k) + (a[2 * q] < k) + (a[3 * q] < k)) * q;
+		b += ((b[q] <= k) + (b[2 * q] <= k) + (b[3 * q] <= k)) * q;
+	}
+	for (; n > 1; n -= n / 2) {
+		a += (a[n / 2] < k) * (n / 2);
+		b += (b[n / 2] <= k) * (n / 2);
+	}
+	lo = a - keys + (*a < k);
+	hi = b - keys + (*b <= k);
+	if (lo < hi && !(k & 0xff))
+		return &s[lo];
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = k != keys[mid] ? (k < keys[mid] ? -1 : 1) : strcmp(name, s[mid].name);
+		int c = strcmp(name, s[mid].name);
 		if (!c)
 			return &s[mid];
 		if (c < 0)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `kmpack link` on an existing build: a subset of modules, another linker,
+# and the recorded link line re-run by hand.
+# Usage: link_variants.sh KMPACK BUILD_DIR SOURCE_DIR
+set -euo pipefail
+kmpack=$1 build=$2 src=$3
+out=$build/variants
+rm -rf "$out"
+
+# --modules: only kmhello and kmzlib are linked and laid out.
+"$kmpack" link -B "$build" --modules kmhello,kmzlib -o "$out/subset" -j 2
+"$out/subset/python.km" "$src/examples/kmhello/kmcheck.py"
+"$out/subset/python.km" "$src/examples/kmzlib/kmcheck.py"
+if "$out/subset/python.km" -c 'import kmcpp._cpp' 2>/dev/null; then
+  echo "FAILED: kmcpp imports in a python.km linked without it"; exit 1
+fi
+if "$kmpack" link -B "$build" --modules nosuch -o "$out/none" 2>"$out/err.txt"; then
+  echo "FAILED: --modules nosuch was accepted"; exit 1
+fi
+grep -q "no module 'nosuch' in this build" "$out/err.txt"
+
+# Another linker through --cc.
+"$kmpack" link -B "$build" -o "$out/mold" --cc 'gcc -static -fuse-ld=mold'
+grep -q -- '-fuse-ld=mold' "$out/mold/python.km.linkline"
+"$out/mold/python.km" "$src/examples/smoke.py"
+
+# The link line file re-creates python.km.
+rm "$out/mold/python.km"
+sh "$out/mold/python.km.linkline" >/dev/null 2>&1
+"$out/mold/python.km" "$src/examples/smoke.py"
+echo "3 passed, 0 failed"
