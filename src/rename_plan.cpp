@@ -206,6 +206,9 @@ SoPlan plan_shared_object(const LinkInputs &link, const std::string &rel_path, c
         if (!is_within(dir, package_root))
             plan.lib_dirs.push_back(dir);
     plan.cxx = link.cxx;
+    plan.linker_options = link.linker_options;
+    for (const auto &a : link.archives)
+        plan.archives.push_back(display_name(a.path, package_root));
 
     SharedObjectSymbols so = read_shared_object(link.output);
     for (const auto &in : plan.inputs) {

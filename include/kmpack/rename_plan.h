@@ -56,6 +56,8 @@ struct SoPlan {
     std::vector<std::string> system_libs;               // -l names for the final link
     std::vector<fs::path> system_archives;
     std::vector<fs::path> lib_dirs;
+    std::vector<std::string> archives;       // the package's own archives it pulled from, package-relative
+    std::vector<std::string> linker_options; // -Wl,... of its link
     bool cxx = false;
 };
 
