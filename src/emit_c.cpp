@@ -49,7 +49,9 @@ std::string emit_symbols_c(const SoPlan &plan) {
         << (plan.init.size() == 1 ? "" : "s") << ", " << plan.fini.size() << " destructor section"
         << (plan.fini.size() == 1 ? "" : "s") << ".\n"
         << " */\n"
-        << "#include \"km_dl.h\"\n\n";
+        << "#include \"km_dl.h\"\n\n"
+        << "#include <string.h>\n"
+        << "#include <unistd.h>\n\n";
     for (size_t i = 0; i < plan.exports.size(); ++i)
         out << "extern char km_s" << i << " __asm__(" << c_string_literal(plan.exports[i].target) << ");\n";
     if (!plan.exports.empty()) {
@@ -73,7 +75,15 @@ std::string emit_symbols_c(const SoPlan &plan) {
         << "    " << (plan.fini.empty() ? "0" : "km_fini") << ", " << plan.fini.size() << "UL,\n"
         << "    0, 0UL,\n"
         << "};\n\n"
-        << "__attribute__((constructor)) static void km_register(void) { km_dl_register(&km_library); }\n";
+        << "/* A refused table means python.km was linked from parts that do not fit\n"
+        << "   together; say so at start-up instead of failing at import. */\n"
+        << "__attribute__((constructor)) static void km_register(void) {\n"
+        << "    if (km_dl_register(&km_library) != 0) {\n"
+        << "        const char *why = km_dl_register_error();\n"
+        << "        if (write(2, why, strlen(why)) < 0 || write(2, \"\\n\", 1) < 0) {\n"
+        << "        }\n"
+        << "    }\n"
+        << "}\n";
     return out.str();
 }
 

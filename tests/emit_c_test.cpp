@@ -79,3 +79,59 @@ TEST_CASE("artifacts: symmap lists every renamed global, sorted, objcopy style")
     plan.so_path = "/x/pkg/sub/m.cpython-311-x86_64-linux-gnu.so";
     CHECK(artifact_path(plan, "json") == "/x/pkg/sub/m.cpython-311-x86_64-linux-gnu.km.json");
 }
+
+TEST_CASE("emit_c: generated tables and the payload runtime, linked statically") {
+    // Two libraries with the same file name in different packages, as kmpack
+    // would generate them, linked with the runtime's sources into one program.
+    test::TempDir dir;
+    SoPlan one = sample_plan(), two = sample_plan(), dup = sample_plan();
+    two.rel_path = "pkg/other/m.cpython-311-x86_64-linux-gnu.so";
+    two.digest = "fedcba9876543210fedcba9876543210";
+    two.id = "m_" + two.digest + "_km";
+    two.exports = {{"PyInit_m", "PyInit_m_" + two.digest + "_km", SymbolKind::Function, SymbolBinding::Global, 0}};
+    two.init.clear();
+    two.fini.clear();
+    one.init.clear();
+    one.fini.clear();
+    dup.exports.clear();
+    dup.init.clear();
+    dup.fini.clear(); // registers pkg/sub/m... a second time: refused
+    dup.id = "m_dup_km";
+    write_file_atomic(dir / "one.c", emit_symbols_c(one));
+    write_file_atomic(dir / "two.c", emit_symbols_c(two));
+    write_file_atomic(dir / "dup.c", emit_symbols_c(dup));
+    write_file_atomic(dir / "defs.c", "int PyInit_m_0123456789abcdef0123456789abcdef_km(void) { return 1; }\n"
+                                      "int weird __asm__(\"weird.name$1_0123456789abcdef0123456789abcdef_km\") = 7;\n"
+                                      "int PyInit_m_fedcba9876543210fedcba9876543210_km(void) { return 2; }\n");
+    write_file_atomic(dir / "main.c",
+                      "#include <dlfcn.h>\n#include <stdio.h>\n"
+                      "int PyInit_m_0123456789abcdef0123456789abcdef_km(void);\n"
+                      "int PyInit_m_fedcba9876543210fedcba9876543210_km(void);\n"
+                      "int main(void) {\n"
+                      "  void *a = dlopen(\"/site/pkg/sub/m.cpython-311-x86_64-linux-gnu.so\", RTLD_NOW);\n"
+                      "  void *b = dlopen(\"/site/pkg/other/m.cpython-311-x86_64-linux-gnu.so\", RTLD_NOW);\n"
+                      "  if (!a || !b) { printf(\"open failed: %s\\n\", dlerror()); return 1; }\n"
+                      "  int ok = dlsym(a, \"PyInit_m\") == (void *)PyInit_m_0123456789abcdef0123456789abcdef_km\n"
+                      "        && dlsym(b, \"PyInit_m\") == (void *)PyInit_m_fedcba9876543210fedcba9876543210_km\n"
+                      "        && *(int *)dlsym(a, \"weird.name$1\") == 7 && dlsym(b, \"weird.name$1\") == 0;\n"
+                      "  printf(ok ? \"bound right\\n\" : \"bound wrong\\n\");\n"
+                      "  return !ok;\n}\n");
+    std::vector<std::string> argv = {"gcc", "-static", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-O2",
+                                     "-I", (test::source_dir() / "payload/include").string(),
+                                     "-I", (test::source_dir() / "payload/src").string(),
+                                     (test::source_dir() / "payload/src/km_dl.c").string(),
+                                     "one.c", "two.c", "dup.c", "defs.c", "main.c", "-o", "prog"};
+    Command link;
+    link.argv = argv;
+    link.cwd = dir.path();
+    link.output = dir / "link.log";
+    SystemRunner runner;
+    REQUIRE(runner.run(link).ok());
+    Command prog;
+    prog.argv = {(dir / "prog").string()};
+    prog.output = dir / "out.log";
+    CHECK(runner.run(prog).ok());
+    std::string out = read_file(dir / "out.log");
+    CHECK(out.find("bound right") != std::string::npos);
+    CHECK(out.find("km_dl_register: pkg/sub/m.cpython-311-x86_64-linux-gnu.so") != std::string::npos);
+}

@@ -5,44 +5,49 @@
  * extension module into python.km under renamed symbols, and a generated
  * constructor per module registers its table (km_dl.h) with
  * km_dl_register(). The functions below answer the dl* calls of Python
- * and of the modules from those tables. They replace the C library's
- * versions: glibc's libc.a defines dlopen & co. as weak symbols and musl's
- * archive members are only pulled in for still-undefined symbols, so an
- * object of ours that comes first on the link line wins.
+ * and of the modules from those tables. They replace the C library's:
+ * glibc's libc.a defines dlopen & co. as weak symbols, and musl's archive
+ * members are only pulled in for symbols still undefined, so our object
+ * wins when it comes before libc.a on the link line. dlinfo is defined
+ * too (it fails), or a call to it would pull musl's dlerror in twice.
  *
- * Libraries are never unmapped; dlclose only drops a reference.
+ * Libraries are never unmapped: dlclose only drops a reference, and
+ * constructors run once, on the first dlopen. Destructors run at exit for
+ * every library whose constructors ran, last initialised first.
  *
- * Data and locking
+ * Data
  *
- *   libs      every registered library, in a segmented array (segment k
- *             holds SEG0 << k entries) so entries never move: a handle is a
- *             pointer to an entry and is validated by address range
- *             (lib_of) without dereferencing what the caller passed.
- *   by_name   the non-main libraries sorted by (file name, path), for path
- *             resolution; by_id the same sorted by id, for .km.id files.
- *   globals   libraries opened with RTLD_GLOBAL, in open order.
+ *   libs     every registered library, in a segmented array (segment k
+ *            holds SEG0 << k entries) so that entries never move. A handle
+ *            is a pointer to an entry, validated by comparing addresses
+ *            (lib_of), never by reading what the caller passed.
+ *   by_path  the libraries but the main program, sorted by their paths
+ *            read backwards component by component (reverse_path), so
+ *            that the ones sharing the most trailing components with a
+ *            path are found by one binary search; by_id, sorted by id.
+ *   globals  the libraries opened with RTLD_GLOBAL, in open order.
  *
- *   lock      (rwlock) guards all of the above. Written by registration,
- *             dlopen, dlclose and dladdr (which builds its index lazily);
- *             read by dlsym on RTLD_DEFAULT and on the main handle, and by
- *             path resolution.
- *   init_lock (recursive mutex) is held while deferred constructors or
- *             destructors run, so concurrent first opens wait for them and
- *             a constructor may itself call dlopen. Order: init_lock, then
- *             lock; lock is never held while running library code.
+ * Locking
  *
- *   dlsym on a library handle takes no lock: a library's table never
- *   changes after registration, which publishes it with a release store of
- *   nlibs (and of its segment); the open count is an atomic. That path
- *   does not allocate either: a binary search over the sorted table.
+ *   lock       rwlock over all of the above. Written by registration,
+ *              dlopen, dlclose and dladdr (which builds its index lazily);
+ *              read by path resolution and by dlsym on RTLD_DEFAULT and on
+ *              the main handle.
+ *   init_lock  recursive mutex, held while deferred constructors or
+ *              destructors run: concurrent first opens wait for them, and
+ *              a constructor may itself call dlopen. Taken before lock,
+ *              never after; lock is never held while library code runs.
  *
- * Registration refuses a symbol table that is not strictly sorted by
- * strcmp (rather than sorting a private copy), so dlsym has one simple path.
+ *   dlsym on a library handle takes no lock and allocates nothing: what it
+ *   reads is fixed at registration, published by the release store of
+ *   nlibs (and of the entry's segment); the open count is an atomic.
  *
- * dladdr builds an address-sorted index of all registered symbols on first
- * use (and again after later registrations), under the write lock.
+ * Registration refuses a symbol table that is not strictly sorted by strcmp
+ * (rather than sorting a private copy), so dlsym has one simple path, a
+ * binary search (see lookup). dladdr sorts all symbols by address on first
+ * use, and again after later registrations.
  *
- * Error messages (dlerror; %s is the argument or the registered path):
+ * Error messages (dlerror)
  *
  *   km_dl: %s: not a pre-linked library (no registered path ends with '%s', no %s)
  *   km_dl: %s: not a pre-linked library (no registered path ends with '%s', cannot read %s)
@@ -60,25 +65,25 @@
  *   km_dl: %s: dlclose on a closed handle
  *   km_dl: dlinfo: not supported
  *
- * The second placeholder of the first two is the file name of the argument;
- * the third is the .km.id file looked for: the argument with a trailing
- * ".so" replaced by ".km.id" (without one, ".km.id" is appended). The
- * candidates of an ambiguous match are listed in strcmp order of their
- * paths. As POSIX says, a message stays until dlerror() reads it; success
- * does not clear it. Messages longer than the buffer are cut.
+ * The first %s is dlopen's argument or the library's registered path. In
+ * the first two, the second is the argument's file name and the third the
+ * .km.id file looked for: the argument with a trailing ".so" replaced by
+ * ".km.id" (".km.id" appended when there is none). Ambiguous matches are
+ * listed in by_path order. A message stays until dlerror() reads it, as
+ * POSIX says: a later success does not clear it. Long messages are cut.
  *
- * Refusals by km_dl_register (km_dl_register_error):
+ * Refusals (km_dl_register_error)
  *
  *   km_dl_register: NULL library
  *   km_dl_register: %s: ABI version %u, expected %u
  *   km_dl_register: %s: NULL or empty name, path or id
- *   km_dl_register: %s: malformed path (absolute, or an empty component)
+ *   km_dl_register: %s: malformed path (absolute, an empty component or a control character)
  *   km_dl_register: %s: name '%s' is not the file name of the path
  *   km_dl_register: %s: NULL array with a non-zero count
  *   km_dl_register: %s: symbol %lu has a NULL name
  *   km_dl_register: %s: symbol table not sorted: '%s' (index %lu) must sort before '%s' (index %lu)
  *   km_dl_register: %s: symbol '%s' is listed twice (index %lu)
- *   km_dl_register: %s: init range %lu is malformed      (or fini)
+ *   km_dl_register: %s: init range %lu is malformed          (or fini)
  *   km_dl_register: %s: needed entry %lu is NULL
  *   km_dl_register: %s: path already registered
  *   km_dl_register: %s: id '%s' already registered by %s
@@ -103,17 +108,21 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The first 16 bytes of a symbol name, zero padded, as a big-endian
- * number: keys order like strcmp orders the names. */
+/*
+ * The first 16 bytes of a symbol name, zero padded, read as a big-endian
+ * number: keys order like strcmp orders the names. (unsigned __int128 is
+ * a GCC and Clang extension, there on every 64-bit target.)
+ */
 typedef unsigned __int128 key;
 
 struct lib {
 	const km_dl_library *def;
+	char *rev;            /* reverse_path(def->path); NULL for the main program */
 	key *keys;            /* key_of() each symbol name, for lookup() */
 	uintptr_t lowest;     /* lowest symbol address, dladdr's dli_fbase */
 	atomic_int refcnt;    /* open count; dlsym reads it without the lock */
-	atomic_int inited;    /* constructors finished (set under init_lock) */
-	int running;          /* constructors in progress (under init_lock) */
+	atomic_int inited;    /* constructors done (set under init_lock) */
+	int running;          /* constructors running (under init_lock) */
 	int global;           /* in globals[] (under lock) */
 };
 
@@ -181,15 +190,14 @@ static int grow(struct lib ***a, size_t *cap, size_t n)
 	size_t c = *cap ? *cap * 2 : 16;
 	if (n < *cap)
 		return 0;
-	p = realloc(*a, c * sizeof *p);
-	if (!p)
+	if (!(p = realloc(*a, c * sizeof *p)))
 		return -1;
 	*a = p;
 	*cap = c;
 	return 0;
 }
 
-/* ---- the library array; handles ---- */
+/* ---- the library array and handles ---- */
 
 /* The entry of library i. Under lock. */
 static struct lib *lib_at(size_t i)
@@ -200,11 +208,28 @@ static struct lib *lib_at(size_t i)
 	return segs[k] + (i - first);
 }
 
+/* The entry for the next library, allocating its segment. Under lock. */
+static struct lib *new_slot(void)
+{
+	size_t i = atomic_load_explicit(&nlibs, memory_order_relaxed), k = 0, first = 0;
+	while (i - first >= SEG_SIZE(k))
+		first += SEG_SIZE(k++);
+	if (k >= NSEG)
+		return 0;
+	if (!segs[k]) {
+		struct lib *s = calloc(SEG_SIZE(k), sizeof *s);
+		if (!s)
+			return 0;
+		atomic_store_explicit(&segs[k], s, memory_order_release);
+	}
+	return segs[k] + (i - first);
+}
+
 /*
  * The library a handle points at, or NULL when it points at no registered
- * library (or at the main program's entry, which is not a handle). Compares
- * addresses only, so any value is safe to pass. Needs no lock: segments are
- * published before nlibs counts their entries.
+ * library (the main program's entry is no handle either). Only compares
+ * addresses, so any value is safe. Needs no lock: a segment is published
+ * before nlibs counts entries in it.
  */
 static struct lib *lib_of(const void *h)
 {
@@ -212,10 +237,10 @@ static struct lib *lib_of(const void *h)
 	uintptr_t p = (uintptr_t)h, first = 0;
 	for (int k = 0; k < NSEG; first += SEG_SIZE(k), k++) {
 		struct lib *s = atomic_load_explicit(&segs[k], memory_order_acquire);
-		uintptr_t b = (uintptr_t)s, off = p - b;
+		uintptr_t off = p - (uintptr_t)s;
 		if (!s)
 			break;
-		if (p < b || off >= SEG_SIZE(k) * sizeof *s)
+		if (p < (uintptr_t)s || off >= SEG_SIZE(k) * sizeof *s)
 			continue;
 		if (off % sizeof *s || first + off / sizeof *s >= n)
 			return 0;
@@ -225,134 +250,121 @@ static struct lib *lib_of(const void *h)
 	return 0;
 }
 
-/* ---- registration ---- */
+/* ---- symbol lookup ---- */
 
-static int check_path(const char *p)
+static key key_of(const char *s)
 {
-	if (*p == '/')
-		return -1;
-	for (; *p; p++)
-		if (*p == '/' && (p[1] == '/' || !p[1]))
-			return -1;
-	return 0;
-}
-
-static int check_ranges(const km_dl_library *d, const km_dl_fn_range *r,
-                        unsigned long n, const char *what)
-{
-	for (unsigned long i = 0; i < n; i++)
-		if (!r[i].begin != !r[i].end || r[i].begin > r[i].end)
-			return refuse("km_dl_register: %s: %s range %lu is malformed",
-			              lib_path(d), what, i);
-	return 0;
-}
-
-static int check_symbols(const km_dl_library *d)
-{
-	const km_dl_symbol *s = d->symbols;
-	for (unsigned long i = 0; i < d->nsymbols; i++) {
-		int c;
-		if (!s[i].name)
-			return refuse("km_dl_register: %s: symbol %lu has a NULL name",
-			              lib_path(d), i);
-		if (!i)
-			continue;
-		c = strcmp(s[i - 1].name, s[i].name);
-		if (!c)
-			return refuse("km_dl_register: %s: symbol '%s' is listed twice (index %lu)",
-			              lib_path(d), s[i].name, i);
-		if (c > 0)
-			return refuse("km_dl_register: %s: symbol table not sorted: '%s' (index %lu) must sort before '%s' (index %lu)",
-			              lib_path(d), s[i].name, i, s[i - 1].name, i - 1);
-	}
-	return 0;
-}
-
-/* Everything about d that needs no lock to check. */
-static int check(const km_dl_library *d)
-{
-	int main_prog;
-	if (!d)
-		return refuse("km_dl_register: NULL library");
-	main_prog = d->flags & KM_DL_MAIN_PROGRAM;
-	if (d->abi_version != KM_DL_ABI_VERSION)
-		return refuse("km_dl_register: %s: ABI version %u, expected %u",
-		              lib_path(d), d->abi_version, KM_DL_ABI_VERSION);
-	if (!main_prog && (!d->name || !*d->name || !d->path || !*d->path || !d->id || !*d->id))
-		return refuse("km_dl_register: %s: NULL or empty name, path or id", lib_path(d));
-	if (!main_prog && check_path(d->path))
-		return refuse("km_dl_register: %s: malformed path (absolute, or an empty component)",
-		              d->path);
-	if (!main_prog && strcmp(d->name, file_name(d->path)))
-		return refuse("km_dl_register: %s: name '%s' is not the file name of the path",
-		              d->path, d->name);
-	if ((d->nsymbols && !d->symbols) || (d->ninit && !d->init) ||
-	    (d->nfini && !d->fini) || (d->nneeded && !d->needed))
-		return refuse("km_dl_register: %s: NULL array with a non-zero count", lib_path(d));
-	for (unsigned long i = 0; i < d->nneeded; i++)
-		if (!d->needed[i])
-			return refuse("km_dl_register: %s: needed entry %lu is NULL", lib_path(d), i);
-	if (check_ranges(d, d->init, d->ninit, "init") || check_ranges(d, d->fini, d->nfini, "fini"))
-		return -1;
-	return check_symbols(d);
+	uint64_t hi = 0, lo = 0;
+	int i = 0;
+	for (; i < 8 && s[i]; i++)
+		hi |= (uint64_t)(unsigned char)s[i] << (56 - 8 * i);
+	for (; i >= 8 && i < 16 && s[i]; i++)
+		lo |= (uint64_t)(unsigned char)s[i] << (120 - 8 * i);
+	return (key)hi << 64 | lo;
 }
 
 /*
- * by_path orders paths by their components taken from the end
- * ("falcon/routing/uri.so" as uri.so, routing, falcon). The libraries whose
- * paths share the last m components of some path then form one run, next
- * to where that path sorts, so resolving a path is a binary search.
+ * Binary search of lib's table, sorted by strcmp (checked at registration),
+ * in two steps. First the run [lo, hi) of names with the same key as
+ * `name`, over the dense array of keys: its lower and upper bound are
+ * searched together, without branches (for random lookups they would be a
+ * coin toss for the branch predictor), and four ways at a time while the
+ * range is large, to halve the chain of dependent loads. Then strcmp over
+ * that run, which is one name long unless names share their first 16
+ * bytes. A name shorter than that is all in its key: no strcmp at all.
  */
-struct tail {
-	const char *p;
-	size_t end;  /* p[0..end) is left */
-	int done;
-};
-
-static struct tail tail_of(const char *p)
+static const km_dl_symbol *lookup(const struct lib *lib, const char *name)
 {
-	return (struct tail){p, strlen(p), 0};
-}
+	const km_dl_symbol *s = lib->def->symbols;
+	const key *keys = lib->keys, *a = keys, *b = keys, k = key_of(name);
+	size_t n = lib->def->nsymbols, lo, hi;
 
-/* Takes the last component off t. Runs of slashes separate components; a
- * trailing slash leaves an empty file name. */
-static int pop(struct tail *t, const char **c, size_t *n)
-{
-	size_t s = t->end;
-	if (t->done)
+	if (!n)
 		return 0;
-	while (s && t->p[s - 1] != '/')
-		s--;
-	*c = t->p + s;
-	*n = t->end - s;
-	while (s && t->p[s - 1] == '/')
-		s--;
-	t->end = s;
-	t->done = !s;
-	return 1;
+	for (size_t q; (q = n / 4); n -= 3 * q) {
+		a += ((a[q] < k) + (a[2 * q] < k) + (a[3 * q] < k)) * q;
+		b += ((b[q] <= k) + (b[2 * q] <= k) + (b[3 * q] <= k)) * q;
+	}
+	for (; n > 1; n -= n / 2) {
+		a += (a[n / 2] < k) * (n / 2);
+		b += (b[n / 2] <= k) * (n / 2);
+	}
+	lo = a - keys + (*a < k);
+	hi = b - keys + (*b <= k);
+	if (lo < hi && !(k & 0xff))
+		return &s[lo];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, s[mid].name);
+		if (!c)
+			return &s[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
 }
 
-static int tail_cmp(const char *a, const char *b)
+/* ---- paths read backwards ---- */
+
+#define SEP '\1' /* between components in a reversed path: sorts first */
+
+/*
+ * Writes the components of path in reverse order, separated by SEP, to dst
+ * (of at least strlen(path) + 1 bytes): "falcon/routing/uri.so" becomes
+ * "uri.so" SEP "routing" SEP "falcon". strcmp orders such strings by the
+ * last component, then the one before, and so on; a path whose components
+ * all end another's sorts right before it. Runs of slashes count as one,
+ * a leading one is dropped, a trailing one leaves an empty file name.
+ */
+static void reverse_path(char *dst, const char *path)
 {
-	struct tail x = tail_of(a), y = tail_of(b);
-	const char *ca, *cb;
-	size_t na, nb;
+	size_t end = strlen(path), s;
 	for (;;) {
-		int ha = pop(&x, &ca, &na), hb = pop(&y, &cb, &nb), c;
-		if (!ha || !hb)
-			return ha - hb;
-		if ((c = memcmp(ca, cb, na < nb ? na : nb)) || na != nb)
-			return c ? c : na < nb ? -1 : 1;
+		for (s = end; s && path[s - 1] != '/'; s--)
+			;
+		memcpy(dst, path + s, end - s);
+		dst += end - s;
+		while (s && path[s - 1] == '/')
+			s--;
+		if (!s)
+			break;
+		*dst++ = SEP;
+		end = s;
+	}
+	*dst = 0;
+}
+
+/*
+ * How many whole components the reversed paths q and r (registered) have
+ * in common at their start; *whole is set when that is all of r.
+ */
+static size_t common_components(const char *q, const char *r, int *whole)
+{
+	size_t n = 0;
+	*whole = 0;
+	for (;; q++, r++) {
+		int qend = !*q || *q == SEP, rend = !*r || *r == SEP;
+		if (qend && rend) {
+			n++;
+			if (!*r)
+				*whole = 1;
+			if (!*r || !*q)
+				return n;
+		} else if (*q != *r) {
+			return n;
+		}
 	}
 }
 
-/* Index in by_path of the first entry not before path. Under lock. */
-static size_t path_pos(const char *path)
+/* Index in by_path of the first entry not before rev. Under lock. */
+static size_t path_pos(const char *rev)
 {
 	size_t lo = 0, hi = nnamed;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (tail_cmp(by_path[mid]->def->path, path) < 0)
+		if (strcmp(by_path[mid]->rev, rev) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -374,100 +386,152 @@ static size_t id_pos(const char *id)
 	return lo;
 }
 
+/* ---- registration ---- */
+
+static int check_path(const char *p)
+{
+	if (*p == '/')
+		return -1;
+	for (; *p; p++)
+		if ((unsigned char)*p < ' ' || (*p == '/' && (p[1] == '/' || !p[1])))
+			return -1;
+	return 0;
+}
+
+static int check_ranges(const km_dl_library *d, const km_dl_fn_range *r,
+                        unsigned long n, const char *what)
+{
+	for (unsigned long i = 0; i < n; i++)
+		if (!r[i].begin != !r[i].end || r[i].begin > r[i].end)
+			return refuse("km_dl_register: %s: %s range %lu is malformed",
+			              lib_path(d), what, i);
+	return 0;
+}
+
+static int check_symbols(const km_dl_library *d)
+{
+	const km_dl_symbol *s = d->symbols;
+	for (unsigned long i = 0; i < d->nsymbols; i++) {
+		int c;
+		if (!s[i].name)
+			return refuse("km_dl_register: %s: symbol %lu has a NULL name", lib_path(d), i);
+		if (!i)
+			continue;
+		c = strcmp(s[i - 1].name, s[i].name);
+		if (!c)
+			return refuse("km_dl_register: %s: symbol '%s' is listed twice (index %lu)",
+			              lib_path(d), s[i].name, i);
+		if (c > 0)
+			return refuse("km_dl_register: %s: symbol table not sorted: "
+			              "'%s' (index %lu) must sort before '%s' (index %lu)",
+			              lib_path(d), s[i].name, i, s[i - 1].name, i - 1);
+	}
+	return 0;
+}
+
+/* Everything about d that can be checked without the lock. */
+static int check(const km_dl_library *d)
+{
+	int main_prog;
+	if (!d)
+		return refuse("km_dl_register: NULL library");
+	main_prog = d->flags & KM_DL_MAIN_PROGRAM;
+	if (d->abi_version != KM_DL_ABI_VERSION)
+		return refuse("km_dl_register: %s: ABI version %u, expected %u",
+		              lib_path(d), d->abi_version, KM_DL_ABI_VERSION);
+	if (!main_prog && (!d->name || !*d->name || !d->path || !*d->path || !d->id || !*d->id))
+		return refuse("km_dl_register: %s: NULL or empty name, path or id", lib_path(d));
+	if (!main_prog && check_path(d->path))
+		return refuse("km_dl_register: %s: malformed path "
+		              "(absolute, an empty component or a control character)", d->path);
+	if (!main_prog && strcmp(d->name, file_name(d->path)))
+		return refuse("km_dl_register: %s: name '%s' is not the file name of the path",
+		              d->path, d->name);
+	if ((d->nsymbols && !d->symbols) || (d->ninit && !d->init) ||
+	    (d->nfini && !d->fini) || (d->nneeded && !d->needed))
+		return refuse("km_dl_register: %s: NULL array with a non-zero count", lib_path(d));
+	for (unsigned long i = 0; i < d->nneeded; i++)
+		if (!d->needed[i])
+			return refuse("km_dl_register: %s: needed entry %lu is NULL", lib_path(d), i);
+	if (check_ranges(d, d->init, d->ninit, "init") || check_ranges(d, d->fini, d->nfini, "fini"))
+		return -1;
+	return check_symbols(d);
+}
+
 static void insert_at(struct lib **a, size_t n, size_t at, struct lib *lib)
 {
 	memmove(a + at + 1, a + at, (n - at) * sizeof *a);
 	a[at] = lib;
 }
 
-/* The entry for the next library, allocating its segment. Under lock. */
-static struct lib *new_slot(void)
-{
-	size_t i = atomic_load_explicit(&nlibs, memory_order_relaxed), k = 0, first = 0;
-	while (i - first >= SEG_SIZE(k))
-		first += SEG_SIZE(k++);
-	if (k >= NSEG)
-		return 0;
-	if (!segs[k]) {
-		struct lib *s = calloc(SEG_SIZE(k), sizeof *s);
-		if (!s)
-			return 0;
-		atomic_store_explicit(&segs[k], s, memory_order_release);
-	}
-	return segs[k] + (i - first);
-}
-
-static key key_of(const char *s)
-{
-	uint64_t hi = 0, lo = 0;
-	int i = 0;
-	for (; i < 8 && s[i]; i++)
-		hi |= (uint64_t)(unsigned char)s[i] << (56 - 8 * i);
-	for (; i >= 8 && i < 16 && s[i]; i++)
-		lo |= (uint64_t)(unsigned char)s[i] << (120 - 8 * i);
-	return (key)hi << 64 | lo;
-}
-
-static uintptr_t lowest_address(const km_dl_library *d)
-{
-	uintptr_t lo = UINTPTR_MAX;
-	for (unsigned long i = 0; i < d->nsymbols; i++)
-		if ((uintptr_t)d->symbols[i].addr < lo)
-			lo = (uintptr_t)d->symbols[i].addr;
-	return d->nsymbols ? lo : 0;
-}
-
-/* Records d, already checked. Under lock. */
-static int add(const km_dl_library *d)
+/* Fills in lib for d: keys, reversed path, lowest address. */
+static int prepare(struct lib *lib, const km_dl_library *d)
 {
 	int main_prog = d->flags & KM_DL_MAIN_PROGRAM;
-	size_t np = 0, ni = 0;
-	key *keys;
-	struct lib *lib;
+	uintptr_t lowest = UINTPTR_MAX;
 
-	if (main_prog && main_lib)
-		return refuse("km_dl_register: %s: a main-program table is already registered",
-		              lib_path(d));
-	if (!main_prog) {
-		np = path_pos(d->path);
-		if (np < nnamed && !strcmp(by_path[np]->def->path, d->path))
-			return refuse("km_dl_register: %s: path already registered", d->path);
-		ni = id_pos(d->id);
-		if (ni < nnamed && !strcmp(by_id[ni]->def->id, d->id))
-			return refuse("km_dl_register: %s: id '%s' already registered by %s",
-			              d->path, d->id, by_id[ni]->def->path);
-		if (grow(&by_path, &cap_path, nnamed) || grow(&by_id, &cap_id, nnamed))
-			return refuse("km_dl_register: %s: out of memory", lib_path(d));
-	}
-	keys = malloc(d->nsymbols * sizeof *keys + 1);
-	lib = keys ? new_slot() : 0;
-	if (!lib) {
-		free(keys);
+	lib->keys = malloc(d->nsymbols * sizeof *lib->keys + 1);
+	lib->rev = main_prog ? 0 : malloc(strlen(d->path) + 1);
+	if (!lib->keys || (!main_prog && !lib->rev))
 		return refuse("km_dl_register: %s: out of memory", lib_path(d));
+	for (unsigned long i = 0; i < d->nsymbols; i++) {
+		lib->keys[i] = key_of(d->symbols[i].name);
+		if ((uintptr_t)d->symbols[i].addr < lowest)
+			lowest = (uintptr_t)d->symbols[i].addr;
 	}
-	for (unsigned long i = 0; i < d->nsymbols; i++)
-		keys[i] = key_of(d->symbols[i].name);
+	if (lib->rev)
+		reverse_path(lib->rev, d->path);
+	lib->lowest = d->nsymbols ? lowest : 0;
 	lib->def = d;
-	lib->keys = keys;
-	lib->lowest = lowest_address(d);
-	if (main_prog) {
+	return 0;
+}
+
+/*
+ * Records d (checked) in lib (prepared): the main program, or in by_path
+ * and by_id. Returns the refusal, if any. Under lock.
+ */
+static int add(struct lib *lib, const km_dl_library *d)
+{
+	size_t np, ni;
+	if (d->flags & KM_DL_MAIN_PROGRAM) {
+		if (main_lib)
+			return refuse("km_dl_register: %s: a main-program table is already registered",
+			              lib_path(d));
 		main_lib = lib;
-	} else {
-		insert_at(by_path, nnamed, np, lib);
-		insert_at(by_id, nnamed, ni, lib);
-		nnamed++;
+		return 0;
 	}
-	atomic_fetch_add_explicit(&nlibs, 1, memory_order_release);
+	np = path_pos(lib->rev);
+	if (np < nnamed && !strcmp(by_path[np]->rev, lib->rev))
+		return refuse("km_dl_register: %s: path already registered", d->path);
+	ni = id_pos(d->id);
+	if (ni < nnamed && !strcmp(by_id[ni]->def->id, d->id))
+		return refuse("km_dl_register: %s: id '%s' already registered by %s",
+		              d->path, d->id, by_id[ni]->def->path);
+	if (grow(&by_path, &cap_path, nnamed) || grow(&by_id, &cap_id, nnamed))
+		return refuse("km_dl_register: %s: out of memory", d->path);
+	insert_at(by_path, nnamed, np, lib);
+	insert_at(by_id, nnamed, ni, lib);
+	nnamed++;
 	return 0;
 }
 
 int km_dl_register(const km_dl_library *d)
 {
-	int r;
+	struct lib *lib;
+	int r = -1;
+
 	if (check(d))
 		return -1;
 	pthread_rwlock_wrlock(&lock);
-	r = add(d);
+	if (!(lib = new_slot())) {
+		refuse("km_dl_register: %s: out of memory", lib_path(d));
+	} else if (!(r = prepare(lib, d)) && !(r = add(lib, d))) {
+		atomic_fetch_add_explicit(&nlibs, 1, memory_order_release);
+	} else {
+		free(lib->keys);
+		free(lib->rev);
+		memset(lib, 0, sizeof *lib);
+	}
 	pthread_rwlock_unlock(&lock);
 	return r;
 }
@@ -482,47 +546,28 @@ const char *km_dl_register_error(void)
 enum { FOUND, NONE, AMBIGUOUS };
 
 /*
- * How many whole trailing components the path q and the registered path k
- * have in common; *whole is set when that is all of k.
+ * Finds the run by_path[*lo, *hi) of the libraries sharing the most
+ * trailing components with the path reversed in rev; by_path's order puts
+ * them next to where rev sorts. FOUND (*out) when that is one library, or
+ * one matched in full (for "/x/a/b.so", "a/b.so" beats "y/a/b.so"); NONE
+ * when not even the file name matches; else AMBIGUOUS. Under lock.
  */
-static size_t common_tail(const char *q, const char *k, int *whole)
+static int match_path(const char *rev, struct lib **out, size_t *lo, size_t *hi)
 {
-	struct tail x = tail_of(q), y = tail_of(k);
-	const char *cq, *ck;
-	size_t n = 0, nq, nk;
-	for (*whole = 0;; n++) {
-		if (!pop(&y, &ck, &nk)) {
-			*whole = 1;
-			return n;
-		}
-		if (!pop(&x, &cq, &nq) || nq != nk || memcmp(cq, ck, nq))
-			return n;
-	}
-}
-
-/*
- * Finds the run [*lo, *hi) of by_path sharing the most trailing components
- * with file, found next to where file sorts. FOUND (*out) when that is one
- * library, or one matched in full (for "/x/a/b.so", "a/b.so" beats
- * "y/a/b.so"); NONE when not even the file name matches; else AMBIGUOUS.
- * Under lock.
- */
-static int match_path(const char *file, struct lib **out, size_t *lo, size_t *hi)
-{
-	size_t pos = path_pos(file), best = 0, n;
+	size_t pos = path_pos(rev), best = 0, n;
 	int whole;
 
 	*out = 0;
 	if (pos > 0)
-		best = common_tail(file, by_path[pos - 1]->def->path, &whole);
-	if (pos < nnamed && (n = common_tail(file, by_path[pos]->def->path, &whole)) > best)
+		best = common_components(rev, by_path[pos - 1]->rev, &whole);
+	if (pos < nnamed && (n = common_components(rev, by_path[pos]->rev, &whole)) > best)
 		best = n;
 	if (!best)
 		return NONE;
-	for (*lo = pos; *lo > 0 && common_tail(file, by_path[*lo - 1]->def->path, &whole) == best; --*lo)
+	for (*lo = pos; *lo > 0 && common_components(rev, by_path[*lo - 1]->rev, &whole) == best; --*lo)
 		if (whole)
 			*out = by_path[*lo - 1];
-	for (*hi = pos; *hi < nnamed && common_tail(file, by_path[*hi]->def->path, &whole) == best; ++*hi)
+	for (*hi = pos; *hi < nnamed && common_components(rev, by_path[*hi]->rev, &whole) == best; ++*hi)
 		if (whole)
 			*out = by_path[*hi];
 	if (!*out && *hi - *lo == 1)
@@ -544,10 +589,15 @@ static void ambiguous_error(const char *file, size_t lo, size_t hi)
 	snprintf(err_buf + len, sizeof err_buf - len, ")");
 }
 
-/* The library registered under exactly `path`. Under lock. */
+/* The library registered under exactly `path`, if it fits in rev. Under lock. */
 static struct lib *find_path(const char *path)
 {
-	size_t i = path_pos(path);
+	char rev[4096];
+	size_t i;
+	if (strlen(path) >= sizeof rev)
+		return 0;
+	reverse_path(rev, path);
+	i = path_pos(rev);
 	return i < nnamed && !strcmp(by_path[i]->def->path, path) ? by_path[i] : 0;
 }
 
@@ -573,8 +623,7 @@ static int read_id(const char *file, char *kmid, size_t kmid_size, char *id, siz
 		n -= 3;
 	if (snprintf(kmid, kmid_size, "%.*s.km.id", (int)n, file) >= (int)kmid_size)
 		return -2;
-	fd = open(kmid, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	if ((fd = open(kmid, O_RDONLY | O_CLOEXEC)) < 0) {
 		r = errno == ENOENT || errno == ENOTDIR ? -1 : -2;
 	} else {
 		len = read(fd, id, id_size - 1);
@@ -591,30 +640,33 @@ static int read_id(const char *file, char *kmid, size_t kmid_size, char *id, siz
 }
 
 /*
- * The library `file` names: by its trailing path, else (none or ambiguous)
- * by the id in the .km.id file beside it. The file is read without the lock.
+ * The library `file` names: by its trailing path components, else (none
+ * or ambiguous) by the id in the .km.id file beside it, read without the
+ * lock. A path too long for rev can only be found by its .km.id file.
  */
 static struct lib *find(const char *file)
 {
-	char kmid[4096 + 16], id[256];
-	struct lib *lib;
+	char rev[4096], kmid[4096 + 16], id[256];
+	int fits = strlen(file) < sizeof rev, r;
+	struct lib *lib = 0;
 	size_t lo, hi;
-	int r;
 
-	pthread_rwlock_rdlock(&lock);
-	r = match_path(file, &lib, &lo, &hi);
-	pthread_rwlock_unlock(&lock);
-	if (r == FOUND)
-		return lib;
+	if (fits) {
+		reverse_path(rev, file);
+		pthread_rwlock_rdlock(&lock);
+		r = match_path(rev, &lib, &lo, &hi);
+		pthread_rwlock_unlock(&lock);
+		if (r == FOUND)
+			return lib;
+	}
 	r = read_id(file, kmid, sizeof kmid, id, sizeof id);
 	pthread_rwlock_rdlock(&lock);
 	if (!r) {
 		if (!(lib = find_id(id)))
 			set_error("km_dl: %s: %s names '%s', which is not a registered library id",
 			          file, kmid, id);
-	} else if (match_path(file, &lib, &lo, &hi) == AMBIGUOUS) {
+	} else if (fits && match_path(rev, &lib, &lo, &hi) == AMBIGUOUS) {
 		ambiguous_error(file, lo, hi);
-		lib = 0;
 	} else if (!lib) {
 		set_error("km_dl: %s: not a pre-linked library (no registered path ends with '%s', %s %s)",
 		          file, file_name(file), r == -1 ? "no" : "cannot read", kmid);
@@ -623,7 +675,7 @@ static struct lib *find(const char *file)
 	return lib;
 }
 
-/* ---- opening: references, constructors, destructors ---- */
+/* ---- references, constructors, destructors ---- */
 
 /* Puts lib at the end of the RTLD_GLOBAL search order. Under lock. */
 static int make_global(struct lib *lib)
@@ -651,11 +703,11 @@ static int ref(struct lib *lib, int mode)
 {
 	int r = -1;
 	pthread_rwlock_wrlock(&lock);
-	if ((mode & RTLD_NOLOAD) && !atomic_load_explicit(&lib->refcnt, memory_order_relaxed))
+	if ((mode & RTLD_NOLOAD) && !atomic_load_explicit(&lib->refcnt, memory_order_relaxed)) {
 		set_error("km_dl: %s: not open (RTLD_NOLOAD)", lib->def->path);
-	else if ((mode & RTLD_GLOBAL) && make_global(lib))
+	} else if ((mode & RTLD_GLOBAL) && make_global(lib)) {
 		set_error("km_dl: %s: out of memory", lib->def->path);
-	else {
+	} else {
 		atomic_fetch_add_explicit(&lib->refcnt, 1, memory_order_relaxed);
 		r = 0;
 	}
@@ -678,7 +730,7 @@ static void run_range(const km_dl_fn_range *r, int backwards)
 	}
 }
 
-/* At exit: destructors of every initialised library, last initialised first. */
+/* At exit: the destructors of every initialised library, last one first. */
 static void run_fini(void)
 {
 	pthread_mutex_lock(&init_lock);
@@ -701,7 +753,7 @@ static void setup_init_lock(void)
 
 static int init(struct lib *lib, int mode);
 
-/* Opens a library lib needs (a reference that is never dropped). */
+/* Opens a library lib needs, for good: the reference is never dropped. */
 static int open_needed(const struct lib *lib, const char *path, int mode)
 {
 	struct lib *dep;
@@ -716,10 +768,10 @@ static int open_needed(const struct lib *lib, const char *path, int mode)
 }
 
 /*
- * Opens lib's needed libraries, then runs its constructors, and queues it
- * for the destructors at exit. Under init_lock. `running` makes a nested
- * open of lib on this thread (a constructor calling dlopen, a cycle of
- * needed libraries) return at once instead of running them twice.
+ * Opens lib's needed libraries, runs its constructors, and queues it for
+ * the destructors at exit. Under init_lock. `running` makes a nested open
+ * of lib on this thread (a constructor calling dlopen, a cycle of needed
+ * libraries) return at once instead of running them twice.
  */
 static int run_init(struct lib *lib, int mode)
 {
@@ -732,7 +784,7 @@ static int run_init(struct lib *lib, int mode)
 	if (!r) {
 		for (unsigned long i = 0; i < d->ninit; i++)
 			run_range(&d->init[i], 0);
-		/* Only fails when out of memory; lib's destructors are then lost. */
+		/* Fails only when out of memory; lib's destructors are then lost. */
 		if (!grow(&init_order, &cap_init_order, ninit_order))
 			init_order[ninit_order++] = lib;
 		if (!atexit_done)
@@ -770,48 +822,6 @@ void *dlopen(const char *file, int mode)
 	if (mode & RTLD_NOLOAD)
 		return ref(lib, mode) || init(lib, mode) ? 0 : lib;
 	return init(lib, mode) || ref(lib, mode) ? 0 : lib;
-}
-
-/*
- * Binary search of lib's table, sorted by strcmp (checked at registration).
- * First the run [lo, hi) of names with the same 16-byte key as `name`: the
- * lower and upper bound are searched together over the dense key array,
- * without branches (a random lookup makes them a coin toss for the branch
- * predictor), touching no name. Then strcmp over that run, which is one
- * name long unless names share their first 16 bytes; a name shorter than
- * that is all in its key, and needs no strcmp at all.
- */
-static const km_dl_symbol *lookup(const struct lib *lib, const char *name)
-{
-	const km_dl_symbol *s = lib->def->symbols;
-	const key *keys = lib->keys, *a = keys, *b = keys, k = key_of(name);
-	size_t n = lib->def->nsymbols, lo, hi;
-
-	if (!n)
-		return 0;
-	for (size_t q; (q = n / 4); n -= 3 * q) {
-		a += ((a[q] < k) + (a[2 * q] < k) + (a[3 * q] < k)) * q;
-		b += ((b[q] <= k) + (b[2 * q] <= k) + (b[3 * q] <= k)) * q;
-	}
-	for (; n > 1; n -= n / 2) {
-		a += (a[n / 2] < k) * (n / 2);
-		b += (b[n / 2] <= k) * (n / 2);
-	}
-	lo = a - keys + (*a < k);
-	hi = b - keys + (*b <= k);
-	if (lo < hi && !(k & 0xff))
-		return &s[lo];
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, s[mid].name);
-		if (!c)
-			return &s[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return 0;
 }
 
 /* The main program's table, then the RTLD_GLOBAL libraries in open order. */
@@ -881,7 +891,6 @@ char *dlerror(void)
 	return err_buf;
 }
 
-/* Defined so that a call cannot pull in the C library's dl objects. */
 int dlinfo(void *restrict h, int request, void *restrict arg)
 {
 	(void)h;
@@ -894,7 +903,7 @@ int dlinfo(void *restrict h, int request, void *restrict arg)
 /* ---- dladdr ---- */
 
 struct addr_ent {
-	uintptr_t addr, end;  /* [addr, end): the symbol, or just addr if size 0 */
+	uintptr_t addr, end;  /* [addr, end): the symbol; just addr for size 0 */
 	uintptr_t maxend;     /* the largest end of this and all earlier entries */
 	size_t seq;           /* registration order, to break ties */
 	const km_dl_symbol *sym;
@@ -912,7 +921,7 @@ static int cmp_addr(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Indexes every symbol of every registered library by address. Under lock. */
+/* Sorts every symbol of every registered library by address. Under lock. */
 static int index_addresses(void)
 {
 	size_t n = atomic_load_explicit(&nlibs, memory_order_relaxed), total = 0, k = 0;
@@ -926,10 +935,10 @@ static int index_addresses(void)
 		const struct lib *lib = lib_at(i);
 		for (unsigned long j = 0; j < lib->def->nsymbols; j++) {
 			const km_dl_symbol *s = &lib->def->symbols[j];
-			if (!s->addr)
+			uintptr_t a = (uintptr_t)s->addr;
+			if (!a)
 				continue;
-			e[k] = (struct addr_ent){(uintptr_t)s->addr, (uintptr_t)s->addr + (s->size ? s->size : 1),
-			                         0, k, s, lib};
+			e[k] = (struct addr_ent){a, a + (s->size ? s->size : 1), 0, k, s, lib};
 			k++;
 		}
 	}

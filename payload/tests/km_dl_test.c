@@ -48,8 +48,8 @@ static void say(const char *s)
 
 /* ---- two uri modules in different packages ---- */
 
-static void routing_init(void) {}
-static void media_init(void) {}
+static void routing_init(void) { log_char('r'); }
+static void media_init(void) { log_char('m'); }
 static int route_data[4];
 static void media_fini(void) { say("X"); }
 static const km_dl_fn media_fini_fns[] = {media_fini};
@@ -71,8 +71,9 @@ static int spam_inits;
 static char spam_blob[64], unregistered[16];
 static int spam_zero[4];
 static void spam_init(void) { spam_inits++; }
-static void spam_func(void) {}
-static void PyInit_spam(void) {}
+/* Distinct bodies, so that no two functions can share an address. */
+static void spam_func(void) { log_char('f'); }
+static void PyInit_spam(void) { log_char('p'); }
 static const km_dl_fn spam_init_fns[] = {spam_init};
 static const km_dl_fn_range spam_init_range[] = {{spam_init_fns, spam_init_fns + 1, 0}};
 static const km_dl_symbol spam_syms[] = {
@@ -146,6 +147,10 @@ static const km_dl_library order_lib = {LIB("order.so", "order_km"), .name = "or
 
 static const km_dl_library dup1_lib = {LIB("x/dup.so", "dup1_km"), .name = "dup.so"};
 static const km_dl_library dup2_lib = {LIB("y/x/dup.so", "dup2_km"), .name = "dup.so"};
+static const km_dl_library m1_lib = {LIB("x/m.so", "m1_km"), .name = "m.so"};
+static const km_dl_library m2_lib = {LIB("b/x/m.so", "m2_km"), .name = "m.so"};
+static const km_dl_library m3_lib = {LIB("a/m2.so", "m3_km"), .name = "m2.so"};
+static const km_dl_library m4_lib = {LIB("a-b/m2.so", "m4_km"), .name = "m2.so"};
 
 /* ---- noload, broken, alias ---- */
 
@@ -188,6 +193,23 @@ static const km_dl_fn_range selfopen_range[] = {{selfopen_fns, selfopen_fns + 1,
 static const km_dl_library selfopen_lib = {LIB("selfopen.so", "selfopen_km"), .name = "selfopen.so",
 	.init = selfopen_range, .ninit = 1};
 
+/* ---- gen: written the way kmpack's generator writes them ---- */
+
+static int gen_inits;
+void gen_impl(void) __asm__("PyInit_gen_0123abcd_km");
+void gen_impl(void) { gen_inits += 100; }
+static void gen_ctor(void) { gen_inits++; }
+static const km_dl_fn gen_ctors[] __attribute__((section("km_init_0123abcd"), used)) = {gen_ctor};
+
+extern char km_sym_0 __asm__("PyInit_gen_0123abcd_km");
+static const km_dl_symbol km_symbols[] = {{"PyInit_gen", &km_sym_0, 0}};
+extern km_dl_fn const __start_km_init_0123abcd[] __attribute__((weak));
+extern km_dl_fn const __stop_km_init_0123abcd[] __attribute__((weak));
+static const km_dl_fn_range km_init[] = {{__start_km_init_0123abcd, __stop_km_init_0123abcd, 0}};
+static const km_dl_library km_lib = {KM_DL_ABI_VERSION, 0, "gen.cpython-311-x86_64-linux-gnu.so",
+	"pkg/gen.cpython-311-x86_64-linux-gnu.so", "gen_0123abcd_km", km_symbols, 1, km_init, 1, 0, 0, 0, 0};
+__attribute__((constructor)) static void km_register(void) { km_dl_register(&km_lib); }
+
 /* ---- the main program and RTLD_GLOBAL / RTLD_LOCAL libraries ---- */
 
 static int main_var, main_shared, g1_shared, g1_only, g2_g1, g2_only, local_only;
@@ -206,8 +228,8 @@ static const km_dl_library local_lib = {LIB("local.so", "local_km"), .name = "lo
 
 static const km_dl_library *const startup_libs[] = {
 	&routing_lib, &media_lib, &spam_lib, &timing_lib, &c_lib, &a_lib, &b_lib, &order_lib,
-	&dup1_lib, &dup2_lib, &noload_lib, &broken_lib, &alias_lib, &nested_lib, &selfopen_lib, &main_lib,
-	&glob1_lib, &glob2_lib, &local_lib,
+	&dup1_lib, &dup2_lib, &m1_lib, &m2_lib, &m3_lib, &m4_lib, &noload_lib, &broken_lib,
+	&alias_lib, &nested_lib, &selfopen_lib, &main_lib, &glob1_lib, &glob2_lib, &local_lib,
 };
 
 static int startup_refusals;
@@ -252,6 +274,16 @@ static void test_paths(void)
 	CHECK(dlopen("x/dup.so", RTLD_NOW) != dlopen("y/x/dup.so", RTLD_NOW));
 	CHECK(!dlopen("dup.so", RTLD_NOW));
 	CHECK_STR(dlerror(), "km_dl: dup.so: ambiguous (matches x/dup.so, y/x/dup.so)");
+	/* The full match need not be next to the query in path order. */
+	CHECK(dlopen("/c/x/m.so", RTLD_NOW) == dlopen("x/m.so", RTLD_NOW));
+	CHECK(dlopen("/b/x/m.so", RTLD_NOW) == dlopen("b/x/m.so", RTLD_NOW));
+	CHECK(dlopen("x/m.so", RTLD_NOW) != dlopen("b/x/m.so", RTLD_NOW));
+	/* '-' sorts before '/': components are compared whole. */
+	CHECK(dlopen("/z/a/m2.so", RTLD_NOW) == dlopen("a/m2.so", RTLD_NOW));
+	CHECK(dlopen("/z/a-b/m2.so", RTLD_NOW) == dlopen("a-b/m2.so", RTLD_NOW));
+	CHECK(dlopen("a/m2.so", RTLD_NOW) != dlopen("a-b/m2.so", RTLD_NOW));
+	CHECK(!dlopen("/z/a-/m2.so", RTLD_NOW));
+	CHECK_STR(dlerror(), "km_dl: /z/a-/m2.so: ambiguous (matches a/m2.so, a-b/m2.so)");
 
 	CHECK(dlopen(SPAM, RTLD_NOW) == dlopen("/usr/lib/python3/" SPAM, RTLD_NOW));
 	CHECK(!dlopen("/x/y/nosuch.so", RTLD_NOW));
@@ -430,6 +462,11 @@ static void test_constructors(void)
 	CHECK(dlclose(h) == 0 && dlclose(h) == 0 && dlclose(h) == 0 && dlclose(h) != 0);
 	CHECK(dlerror() != NULL);
 
+	CHECK(gen_inits == 0);
+	h = dlopen("/site-packages/pkg/gen.cpython-311-x86_64-linux-gnu.so", RTLD_NOW);
+	CHECK(h && gen_inits == 1 && dlopen("gen.cpython-311-x86_64-linux-gnu.so", RTLD_NOW) == h);
+	CHECK(dlsym(h, "PyInit_gen") == (void *)gen_impl && gen_inits == 1);
+
 	CHECK(!dlopen("broken.so", RTLD_NOW));
 	CHECK_STR(dlerror(), "km_dl: broken.so: needed library 'nowhere/missing.so' is not registered");
 	CHECK(!dlopen("broken.so", RTLD_NOW | RTLD_NOLOAD) && broken_inits == 0);
@@ -550,11 +587,11 @@ static void test_register_refusals(void)
 	x = d, x.id = "";
 	REFUSED(&x, "km_dl_register: r/ok.so: NULL or empty name, path or id");
 	x = d, x.path = "/abs/ok.so";
-	REFUSED(&x, "km_dl_register: /abs/ok.so: malformed path (absolute, or an empty component)");
+	REFUSED(&x, "km_dl_register: /abs/ok.so: malformed path (absolute, an empty component or a control character)");
 	x = d, x.path = "r//ok.so";
-	REFUSED(&x, "km_dl_register: r//ok.so: malformed path (absolute, or an empty component)");
+	REFUSED(&x, "km_dl_register: r//ok.so: malformed path (absolute, an empty component or a control character)");
 	x = d, x.path = "r/ok.so/";
-	REFUSED(&x, "km_dl_register: r/ok.so/: malformed path (absolute, or an empty component)");
+	REFUSED(&x, "km_dl_register: r/ok.so/: malformed path (absolute, an empty component or a control character)");
 	x = d, x.name = "other.so";
 	REFUSED(&x, "km_dl_register: r/ok.so: name 'other.so' is not the file name of the path");
 	x = d, x.nsymbols = 3;
@@ -585,6 +622,70 @@ static void test_register_refusals(void)
 	CHECK(km_dl_register(&late) == 0);
 	CHECK(dlopen("ok.so", RTLD_NOW) != NULL);
 	CHECK(!dlerror());
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * A large table against a reference bsearch: names of all lengths around
+ * the 16 bytes of lookup()'s keys, sharing long prefixes, prefixes of one
+ * another; probes found and not found.
+ */
+static void test_big_table(void)
+{
+	enum { COUNT = 3000 };
+	static char *names[COUNT], vals[COUNT];
+	static km_dl_symbol syms[COUNT];
+	static const char *const stems[] = {"", "a", "ab", "abcdefghijklmn", "abcdefghijklmno",
+		"abcdefghijklmnop", "abcdefghijklmnopq", "PyUnicode_AsUTF8", "__pyx_pw_6falcon_7routing_"};
+	static km_dl_library big = {LIB("big/big.so", "big_km"), .name = "big.so", .symbols = syms};
+	size_t n = 0, m = 1;
+	int ok = 1;
+	void *h;
+
+	for (int i = 0; n < COUNT; i++) {
+		char buf[64];
+		snprintf(buf, sizeof buf, "%s%d", stems[i % 9], i / 9);
+		names[n++] = strdup(buf);
+		if (n < COUNT && i % 7 == 0)
+			names[n++] = strdup(stems[i % 9][0] ? stems[i % 9] : "z");
+	}
+	qsort(names, n, sizeof *names, cmp_str);
+	for (size_t i = 1; i < n; i++) /* drop duplicates */
+		if (strcmp(names[i], names[m - 1]))
+			names[m++] = names[i];
+		else
+			free(names[i]);
+	n = m;
+	for (size_t i = 0; i < n; i++)
+		syms[i] = (km_dl_symbol){names[i], &vals[i], 1};
+	big.nsymbols = n;
+	CHECK(km_dl_register(&big) == 0);
+	h = dlopen("big.so", RTLD_NOW);
+	CHECK(h != NULL);
+	for (size_t i = 0; i < n; i++) {
+		char probe[80];
+		const char *p = probe;
+		for (int v = 0; v < 4; v++) {
+			size_t len = strlen(names[i]);
+			char **want;
+			snprintf(probe, sizeof probe, "%s", names[i]);
+			if (v == 1)
+				strcat(probe, "x");
+			if (v == 2 && len)
+				probe[len - 1] = 0;
+			if (v == 3 && len)
+				probe[len - 1]++;
+			want = bsearch(&p, names, n, sizeof *names, cmp_str);
+			ok &= dlsym(h, probe) == (want ? &vals[want - names] : NULL);
+		}
+	}
+	CHECK(ok);
+	CHECK(!dlsym(h, "") && !dlsym(h, "~"));
+	dlerror();
 }
 
 /* 1,500 more libraries, registered from main: capacity, handles, speed of growth. */
@@ -689,6 +790,7 @@ int main(int argc, char **argv)
 	test_default();
 	test_dladdr();
 	test_register_refusals();
+	test_big_table();
 	test_many();
 	test_fini(argv[0]);
 	return km_test_done();
