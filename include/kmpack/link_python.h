@@ -20,6 +20,8 @@ struct LinkOptions {
     std::vector<std::string> link_args;               // extra, e.g. -fuse-ld=mold
     std::vector<std::string> only_modules;            // empty: all
     fs::path output_dir;                              // empty: <build-dir>/dist
+    fs::path cpython_tree; // a CPython build tree: its libpython3.X.a and Programs/python.o
+                           // replace the interpreter's LIBPL ones
     unsigned jobs = 1;
 };
 

@@ -26,6 +26,7 @@ struct LinkFlags {
     std::string cc = "gcc -static";
     std::vector<std::string> link_args;
     std::string output;
+    std::string cpython_tree;
 
     void add_to(CLI::App *app) {
         app->add_option("--cc", cc,
@@ -35,6 +36,10 @@ struct LinkFlags {
         app->add_option("--link-arg", link_args, "Extra argument for the final link (repeatable)")
             ->allow_extra_args(false);
         app->add_option("-o,--output", output, "Directory for python.km and its run-time tree [<build-dir>/dist]");
+        app->add_option("--cpython-tree", cpython_tree,
+                        "A CPython build tree (./configure --disable-shared && make) whose libpython3.X.a and "
+                        "Programs/python.o are linked instead of the interpreter's LIBPL ones")
+            ->check(CLI::ExistingDirectory);
     }
     kmpack::LinkOptions options() const {
         kmpack::LinkOptions o;
@@ -43,6 +48,7 @@ struct LinkFlags {
             throw kmpack::Error("--cc: empty compiler command");
         o.link_args = link_args;
         o.output_dir = output;
+        o.cpython_tree = cpython_tree;
         return o;
     }
 };

@@ -28,4 +28,18 @@ grep -q -- '-fuse-ld=mold' "$out/mold/python.km.linkline"
 rm "$out/mold/python.km"
 sh "$out/mold/python.km.linkline" >/dev/null 2>&1
 "$out/mold/python.km" "$src/examples/smoke.py"
-echo "3 passed, 0 failed"
+# --cpython-tree: libpython and Programs/python.o from a build tree (here one
+# made of the interpreter's own files).
+libpl=$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_config_var("LIBPL"))')
+mkdir -p "$out/tree/Programs"
+ln -s "$libpl/libpython3.11.a" "$out/tree/libpython3.11.a"
+ln -s "$libpl/python.o" "$out/tree/Programs/python.o"
+"$kmpack" link -B "$build" -o "$out/tree-dist" --cpython-tree "$out/tree"
+grep -q -- "$out/tree/libpython3.11.a" "$out/tree-dist/python.km.linkline"
+"$out/tree-dist/python.km" "$src/examples/smoke.py"
+rm "$out/tree/libpython3.11.a"
+if "$kmpack" link -B "$build" -o "$out/tree-dist2" --cpython-tree "$out/tree" 2>"$out/err.txt"; then
+  echo "FAILED: a tree without libpython was accepted"; exit 1
+fi
+grep -q "no libpython3.11.a (--cpython-tree wants" "$out/err.txt"
+echo "4 passed, 0 failed"
