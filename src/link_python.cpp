@@ -49,6 +49,15 @@ void write_if_changed(const fs::path &path, std::string_view content) {
     write_file_atomic(path, content);
 }
 
+// kmpack's own files beside a .so (and temporary ones a killed run left),
+// which the run-time tree does not need.
+bool is_artifact(const std::string &name) {
+    for (std::string_view suffix : {".km.json", ".km.symmap", ".km.symbols.c", ".km.symbols.o", ".km.lib.a"})
+        if (name.ends_with(suffix))
+            return true;
+    return name.starts_with(".") && name.find(".tmp.") != std::string::npos;
+}
+
 // The run-time tree: every module's Python files, with a placeholder and a
 // .km.id file at each .so's place.
 void lay_out(const fs::path &build_dir, const std::vector<ModuleEntry> &modules,
@@ -62,8 +71,8 @@ void lay_out(const fs::path &build_dir, const std::vector<ModuleEntry> &modules,
                 continue;
             std::string rel = relative_below(entry.path(), root);
             std::string name = entry.path().filename().string();
-            if (name.find(".km.") != std::string::npos)
-                continue; // kmpack's own artifacts
+            if (is_artifact(name))
+                continue;
             fs::path target = staging / rel;
             fs::create_directories(target.parent_path());
             auto id = ids.find(rel);

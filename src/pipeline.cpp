@@ -108,8 +108,11 @@ void build_package(ModuleWork &m, const PythonInfo &py, const fs::path &capture,
     std::string work = m.work.string();
     if (work.find_first_of(" \t\n'\"\\") == std::string::npos) {
         std::string prefix_map = "-ffile-prefix-map=" + work + "=/kmpack/" + spec.name;
-        c.env["CFLAGS"] = (spec.env.count("CFLAGS") ? spec.env.at("CFLAGS") + " " : "") + prefix_map;
-        c.env["CXXFLAGS"] = (spec.env.count("CXXFLAGS") ? spec.env.at("CXXFLAGS") + " " : "") + prefix_map;
+        for (const char *var : {"CFLAGS", "CXXFLAGS"}) {
+            const char *inherited = std::getenv(var);
+            std::string flags = spec.env.count(var) ? spec.env.at(var) : inherited ? inherited : "";
+            c.env[var] = flags.empty() ? prefix_map : flags + " " + prefix_map;
+        }
     }
     if (kind == BuildKind::SetupPy) {
         report.say(spec.name + ": build (setup.py build)");
@@ -232,6 +235,10 @@ BuildResult run_build(const BuildOptions &options, std::ostream &out) {
     std::vector<fs::path> search_dirs = compiler_search_dirs(py.cc.at(0));
 
     fs::path bdir = fs::absolute(options.build_dir).lexically_normal();
+    for (const auto &m : manifest.modules)
+        if (m.kind == SourceKind::Directory && is_within(bdir, m.local_path))
+            throw Error(m.origin + ": the build directory " + bdir.string() + " is inside the source of '" + m.name +
+                        "', which is copied into it; choose another with -B");
     std::vector<ModuleWork> work(manifest.modules.size());
     for (size_t i = 0; i < work.size(); ++i) {
         ModuleWork &m = work[i];

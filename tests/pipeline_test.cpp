@@ -112,3 +112,14 @@ TEST_CASE("pipeline: a system library with no static archive stops the link with
     CHECK(e.find("Searched:\n    " + dir.path().string()) != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "kb/dist/python.km"));
 }
+
+TEST_CASE("pipeline: a build directory inside a directory source is refused before anything runs") {
+    test::TempDir dir;
+    write_package(dir / "pkg", kModule);
+    write_file_atomic(dir / "modules.txt", "pkg pkg\n");
+    BuildOptions o = options_for(dir);
+    o.build_dir = dir / "pkg/kb";
+    CHECK(build_error(o) == (dir / "modules.txt").string() + ":1: the build directory " + (dir / "pkg/kb").string() +
+                                " is inside the source of 'pkg', which is copied into it; choose another with -B");
+    CHECK_FALSE(fs::exists(dir / "pkg/kb"));
+}
