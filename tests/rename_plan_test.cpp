@@ -118,3 +118,32 @@ TEST_CASE("rename_plan: module names become identifiers") {
     CHECK(module_of("lib-foo.so") == "lib_foo");
     CHECK(module_of("3d.so") == "m3d");
 }
+
+TEST_CASE("rename_plan: constructor and destructor sections keep the loader's order") {
+    test::TempDir dir;
+    fs::path d = dir.path();
+    test::compile_c(d, "p.c",
+                    "int order[8]; int n;\n"
+                    "__attribute__((constructor(200))) static void c200(void) { order[n++] = 200; }\n"
+                    "__attribute__((constructor(101))) static void c101(void) { order[n++] = 101; }\n"
+                    "__attribute__((constructor)) static void plain(void) { order[n++] = 1; }\n"
+                    "__attribute__((destructor(150))) static void d150(void) { order[n++] = -150; }\n"
+                    "__attribute__((destructor)) static void dplain(void) { order[n++] = -1; }\n"
+                    "int PyInit_p(void) { return n; }\n",
+                    {"-c", "-fPIC"}, "p.o");
+    test::run({"gcc", "-shared", "p.o", "-o", "p.so"}, d);
+    CaptureRecord r;
+    r.cwd = d;
+    r.argv = {"gcc", "-shared", "p.o", "-o", "p.so"};
+    SoPlan plan = plan_shared_object(parse_link(r, d, {}), "p.so", d, "x", "d");
+    std::vector<std::string> init, fini;
+    for (const auto &s : plan.init)
+        init.push_back(s.section);
+    for (const auto &s : plan.fini)
+        fini.push_back(s.section);
+    // Prioritised first, lowest number first, then the plain ones; the runtime
+    // runs the fini ranges in reverse.
+    CHECK(init == std::vector<std::string>{"km_init_d_p00101", "km_init_d_p00200", "km_init_d"});
+    CHECK(fini == std::vector<std::string>{"km_fini_d_p00150", "km_fini_d"});
+    CHECK(plan.section_renames.at(".init_array.00200") == "km_init_d_p00200");
+}
