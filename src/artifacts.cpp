@@ -13,7 +13,8 @@ nlohmann::json plan_json(const SoPlan &plan) {
                            {"renamed", e.target},
                            {"kind", to_string(e.kind)},
                            {"binding", to_string(e.binding)},
-                           {"size", e.size}});
+                           {"size", e.size},
+                           {"object", e.origin}});
     nlohmann::json objects = nlohmann::json::array();
     for (const auto &in : plan.inputs) {
         size_t globals = in.symbols.defined.size();

@@ -211,12 +211,15 @@ SoPlan plan_shared_object(const LinkInputs &link, const std::string &rel_path, c
         plan.archives.push_back(display_name(a.path, package_root));
 
     SharedObjectSymbols so = read_shared_object(link.output);
+    std::map<std::string, std::string> origin;
     for (const auto &in : plan.inputs) {
         if (in.symbols.machine != so.machine)
             throw Error(in.display + ": built for " + machine_name(in.symbols.machine) + ", but " + rel_path +
                         " is " + machine_name(so.machine));
-        for (const auto &d : in.symbols.defined)
+        for (const auto &d : in.symbols.defined) {
             plan.symmap.emplace(d.name, std::string());
+            origin.emplace(d.name, in.display);
+        }
     }
     std::set<std::string> undefined_anywhere;
     for (const auto &in : plan.inputs)
@@ -234,7 +237,7 @@ SoPlan plan_shared_object(const LinkInputs &link, const std::string &rel_path, c
             plan.skipped_exports.push_back(e.name + ": thread-local, dlsym cannot return one address");
             continue;
         }
-        plan.exports.push_back({e.name, "", e.kind, e.binding, e.size});
+        plan.exports.push_back({e.name, "", e.kind, e.binding, e.size, origin.at(e.name)});
     }
     for (auto &[old_name, new_name] : plan.symmap)
         new_name = renamed_symbol(old_name, digest);

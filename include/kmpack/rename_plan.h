@@ -30,6 +30,7 @@ struct ExportEntry {
     SymbolKind kind = SymbolKind::NoType;
     SymbolBinding binding = SymbolBinding::Global;
     uint64_t size = 0;
+    std::string origin; // the input that defines it (InputObject::display)
 };
 
 // A deferred constructor or destructor section after renaming.
