@@ -19,8 +19,8 @@ SoPlan sample_plan() {
     p.symmap = {{"PyInit_m", "PyInit_m_" + p.digest + "_km"},
                 {"helper", "helper_" + p.digest + "_km"},
                 {"weird.name$1", "weird.name$1_" + p.digest + "_km"}};
-    p.exports = {{"PyInit_m", p.symmap["PyInit_m"], SymbolKind::Function, SymbolBinding::Global, 10},
-                 {"weird.name$1", p.symmap["weird.name$1"], SymbolKind::Data, SymbolBinding::Global, 4}};
+    p.exports = {{"PyInit_m", p.symmap["PyInit_m"], SymbolKind::Function, SymbolBinding::Global, 10, "m.o"},
+                 {"weird.name$1", p.symmap["weird.name$1"], SymbolKind::Data, SymbolBinding::Global, 4, "m.o"}};
     p.init = {{"km_init_" + p.digest + "_p00101", false}, {"km_init_" + p.digest, false}};
     p.fini = {{"km_dtors_" + p.digest, true}};
     return p;
@@ -88,7 +88,7 @@ TEST_CASE("emit_c: generated tables and the payload runtime, linked statically")
     two.rel_path = "pkg/other/m.cpython-311-x86_64-linux-gnu.so";
     two.digest = "fedcba9876543210fedcba9876543210";
     two.id = "m_" + two.digest + "_km";
-    two.exports = {{"PyInit_m", "PyInit_m_" + two.digest + "_km", SymbolKind::Function, SymbolBinding::Global, 0}};
+    two.exports = {{"PyInit_m", "PyInit_m_" + two.digest + "_km", SymbolKind::Function, SymbolBinding::Global, 0, "m.o"}};
     two.init.clear();
     two.fini.clear();
     one.init.clear();
