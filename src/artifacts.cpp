@@ -29,6 +29,7 @@ nlohmann::json plan_json(const SoPlan &plan) {
     for (const auto &d : plan.lib_dirs)
         dirs.push_back(d.string());
     return {{"kmpack_artifact", 1},
+            {"kmpack_version", KMPACK_VERSION},
             {"so_name", plan.file_name},
             {"path", plan.rel_path},
             {"md5", plan.md5},

@@ -183,11 +183,36 @@ ObjectSymbols read_object(std::string_view bytes, const std::string &name) {
     return out;
 }
 
+namespace {
+
+// Checks that every member of the archive in `bytes` lies inside it. LLVM
+// hands out a member's data before checking its size against the buffer, so
+// a truncated archive would otherwise be read past its end.
+void check_archive_bounds(const std::string &bytes, const std::string &file) {
+    constexpr size_t kHeader = 60, kSizeAt = 48, kSizeLength = 10;
+    for (size_t at = 8; at < bytes.size();) {
+        if (bytes.size() - at < kHeader)
+            throw Error(file + ": truncated archive (member header at offset " + std::to_string(at) + ")");
+        std::string field = bytes.substr(at + kSizeAt, kSizeLength);
+        field.erase(field.find_last_not_of(' ') + 1);
+        if (field.empty() || !std::all_of(field.begin(), field.end(), ::isdigit) || field.size() > 12)
+            throw Error(file + ": malformed archive (member size '" + field + "' at offset " + std::to_string(at) + ")");
+        uint64_t size = std::stoull(field);
+        if (size > bytes.size() - at - kHeader)
+            throw Error(file + ": truncated archive (member at offset " + std::to_string(at) + " needs " +
+                        std::to_string(size) + " bytes)");
+        at += kHeader + size + (size & 1);
+    }
+}
+
+} // namespace
+
 std::vector<ArchiveMember> read_archive(const std::filesystem::path &path) {
-    auto buffer = llvm::MemoryBuffer::getFile(path.string(), /*IsText=*/false, /*RequiresNullTerminator=*/false);
-    if (!buffer)
-        throw Error(path.string() + ": cannot read: " + buffer.getError().message());
-    auto archive = llvm::object::Archive::create((*buffer)->getMemBufferRef());
+    std::string bytes = read_file(path);
+    if (bytes.rfind("!<arch>\n", 0) != 0)
+        throw Error(path.string() + ": not an archive");
+    check_archive_bounds(bytes, path.string());
+    auto archive = llvm::object::Archive::create(llvm::MemoryBufferRef(bytes, path.string()));
     if (!archive)
         throw Error(path.string() + ": not a valid archive: " + message(archive.takeError()));
     std::vector<ArchiveMember> members;

@@ -112,7 +112,7 @@ fs::path find_static_library(const std::string &name, const std::vector<fs::path
     return {};
 }
 
-LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, std::ostream &progress) {
+LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Progress &progress) {
     fs::path manifest_path = build_dir / "kmpack-build.json";
     std::error_code ec;
     if (!fs::exists(manifest_path, ec))
@@ -159,8 +159,7 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, st
     auto in_build = [&](const fs::path &p) { return is_within(p, bdir) ? fs::path(relative_below(p, bdir)) : p; };
 
     // The payload runtime, compiled with the linking compiler.
-    progress << "link: compiling the payload runtime and " << sos.size() << " registration object"
-             << (sos.size() == 1 ? "" : "s") << "\n";
+    progress.phase("python.km", "compile");
     fs::path payload = bdir / "payload";
     std::vector<fs::path> payload_sources;
     for (const auto &f : payload_files()) {
@@ -277,8 +276,7 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, st
     line.push_back("-lm");
     line.insert(line.end(), options.link_args.begin(), options.link_args.end());
 
-    progress << "link: " << fs::path(target).string() << " (" << sos.size() << " extension module"
-             << (sos.size() == 1 ? "" : "s") << ")\n";
+    progress.phase("python.km", "link");
     Command link;
     link.argv = line;
     link.cwd = bdir;
@@ -312,6 +310,8 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, st
     lay_out(bdir, modules, ids, out_abs / "lib");
     write_file_atomic(out_abs / "python.km._pth",
                       "lib\n" + py.at("stdlib").get<std::string>() + "\n");
+    progress.finish("python.km", "linked, " + std::to_string(sos.size()) + " extension module" +
+                                     (sos.size() == 1 ? "" : "s"));
     return result;
 }
 

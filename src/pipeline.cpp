@@ -2,6 +2,7 @@
 
 #include "kmpack/archive.h"
 #include "kmpack/artifacts.h"
+#include "kmpack/build_cache.h"
 #include "kmpack/capture.h"
 #include "kmpack/digest.h"
 #include "kmpack/error.h"
@@ -15,25 +16,10 @@
 
 #include <cstdlib>
 #include <mutex>
-#include <unistd.h>
 
 namespace kmpack {
 
 namespace {
-
-// Lines from parallel jobs, never interleaved mid-line.
-class Reporter {
-public:
-    explicit Reporter(std::ostream &out) : out_(out) {}
-    void say(const std::string &line) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        out_ << line << "\n" << std::flush;
-    }
-
-private:
-    std::ostream &out_;
-    std::mutex mutex_;
-};
 
 // A .so found in a module's build, before planning.
 struct FoundSo {
@@ -46,7 +32,10 @@ struct FoundSo {
 struct ModuleWork {
     const ModuleSpec *spec = nullptr;
     fs::path work, package_dir, lib_dir, log;
+    std::string key;
+    bool cached = false;
     std::vector<std::string> notes;
+    BuiltModule result;
 };
 
 std::string command_string(const fs::path &capture, const std::vector<std::string> &tool) {
@@ -63,16 +52,14 @@ std::string log_tail(const fs::path &log, size_t lines) {
         return {};
     }
     size_t pos = text.size();
-    for (size_t n = 0; n <= lines && pos > 0;) {
+    for (size_t n = 0; n <= lines && pos > 0; ++n) {
         pos = text.rfind('\n', pos - 1);
         if (pos == std::string::npos) {
             pos = 0;
             break;
         }
-        ++n;
     }
-    std::string tail = text.substr(pos == 0 ? 0 : pos + 1);
-    std::string out;
+    std::string tail = text.substr(pos == 0 ? 0 : pos + 1), out;
     size_t start = 0;
     while (start < tail.size()) {
         size_t end = std::min(tail.find('\n', start), tail.size());
@@ -83,7 +70,7 @@ std::string log_tail(const fs::path &log, size_t lines) {
 }
 
 // Runs the package's own build under the capture wrapper.
-void build_package(ModuleWork &m, const PythonInfo &py, const fs::path &capture, Reporter &report) {
+void build_package(ModuleWork &m, const PythonInfo &py, const fs::path &capture, Progress &progress) {
     const ModuleSpec &spec = *m.spec;
     BuildKind kind = spec.build;
     std::error_code ec;
@@ -115,11 +102,11 @@ void build_package(ModuleWork &m, const PythonInfo &py, const fs::path &capture,
         }
     }
     if (kind == BuildKind::SetupPy) {
-        report.say(spec.name + ": build (setup.py build)");
+        progress.phase(spec.name, "build");
         c.argv = {py.executable, "setup.py", "build", "--build-lib", m.lib_dir.string(), "--build-temp",
                   (m.work / "temp").string()};
     } else {
-        report.say(spec.name + ": build (pip wheel)");
+        progress.phase(spec.name, "build/pip");
         c.env["PIP_NO_INDEX"] = "1";
         c.env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1";
         c.argv = {py.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "--no-index",
@@ -137,6 +124,28 @@ void build_package(ModuleWork &m, const PythonInfo &py, const fs::path &capture,
     }
 }
 
+// Fetches and builds one module, unless its recorded key says it is current.
+void prepare_module(ModuleWork &m, const BuildOptions &options, const PythonInfo &py, const std::string &toolchain,
+                    const fs::path &capture, Progress &progress) {
+    const ModuleSpec &spec = *m.spec;
+    progress.phase(spec.name, "check");
+    m.key = module_key(spec, source_identity(spec), toolchain);
+    bool forced = options.force_all || options.force.count(spec.name);
+    if (!forced && recorded_key(m.work) == m.key) {
+        m.package_dir = recorded_package_dir(m.work);
+        m.cached = true;
+        return;
+    }
+    std::error_code rm;
+    fs::remove_all(m.work, rm);
+    fs::create_directories(m.work);
+    write_file_atomic(m.log, "");
+    progress.phase(spec.name, "fetch");
+    SystemRunner runner;
+    m.package_dir = fetch_source(spec, m.work / "src", runner, m.log);
+    build_package(m, py, capture, progress);
+}
+
 // Every .so the build linked that belongs to the package, with its
 // package-relative path.
 std::vector<FoundSo> find_shared_objects(ModuleWork &m, size_t index, const std::vector<fs::path> &search_dirs) {
@@ -150,6 +159,7 @@ std::vector<FoundSo> find_shared_objects(ModuleWork &m, size_t index, const std:
             if (e.is_regular_file() && e.path().extension() == ".so")
                 installed.emplace(md5_file(e.path()), relative_below(e.path(), m.lib_dir));
     std::vector<FoundSo> found;
+    m.notes.clear();
     for (auto &link : links) {
         FoundSo f;
         f.module = index;
@@ -184,36 +194,94 @@ std::vector<FoundSo> find_shared_objects(ModuleWork &m, size_t index, const std:
     return found;
 }
 
-nlohmann::json module_json(const ModuleWork &m, const fs::path &bdir, const std::vector<SoPlan> &plans) {
-    nlohmann::json sos = nlohmann::json::array();
-    for (const auto &p : plans) {
-        nlohmann::json dirs = nlohmann::json::array(), archives = nlohmann::json::array();
-        for (const auto &d : p.lib_dirs)
-            dirs.push_back(d.string());
-        for (const auto &a : p.system_archives)
-            archives.push_back(a.string());
-        fs::path stem = artifact_path(p, "");
-        std::string artifacts = relative_below(stem, bdir);
-        artifacts.pop_back(); // ".km." -> ".km"
-        sos.push_back({{"path", p.rel_path},
-                       {"id", p.id},
-                       {"artifacts", artifacts},
-                       {"exports", p.exports.size()},
-                       {"renamed", p.symmap.size()},
-                       {"libs", p.system_libs},
-                       {"lib_dirs", dirs},
-                       {"system_archives", archives},
-                       {"cxx", p.cxx}});
+// The artifacts of a .so are current when they describe this very file
+// with this digest, were written by this kmpack, and are all there.
+bool artifacts_current(const fs::path &so, const std::string &md5, const std::string &digest) {
+    fs::path dir = so.parent_path();
+    std::string base = so.filename().string();
+    base = base.substr(0, base.size() - 3);
+    std::error_code ec;
+    for (const char *what : {".km.symmap", ".km.symbols.c", ".km.lib.a"})
+        if (!fs::exists(dir / (base + what), ec))
+            return false;
+    try {
+        auto j = nlohmann::json::parse(read_file(dir / (base + ".km.json")));
+        return j.at("md5") == md5 && j.at("digest") == digest && j.at("kmpack_version") == KMPACK_VERSION;
+    } catch (const std::exception &) {
+        return false;
+    }
+}
+
+// The build-wide entry of one module, from its .so files' base.km.json.
+nlohmann::json module_json(const ModuleWork &m, const fs::path &bdir, const std::vector<fs::path> &sos) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto &so : sos) {
+        std::string base = so.filename().string();
+        base = base.substr(0, base.size() - 3);
+        fs::path stem = so.parent_path() / (base + ".km");
+        auto a = nlohmann::json::parse(read_file(fs::path(stem.string() + ".json")));
+        list.push_back({{"path", a.at("path")},
+                        {"id", a.at("id")},
+                        {"artifacts", relative_below(stem, bdir)},
+                        {"exports", a.at("exports").size()},
+                        {"renamed", a.at("renamed_globals")},
+                        {"libs", a.at("libs")},
+                        {"lib_dirs", a.at("lib_dirs")},
+                        {"system_archives", a.at("system_archives")},
+                        {"cxx", a.at("cxx")}});
     }
     return {{"name", m.spec->name},
             {"source", m.spec->source},
+            {"key", m.key},
             {"lib_dir", relative_below(m.lib_dir, bdir)},
             {"log", relative_below(m.log, bdir)},
             {"notes", m.notes},
-            {"shared_objects", sos}};
+            {"shared_objects", list}};
+}
+
+// What the last link was made from: the build manifest and the link options.
+std::string link_key(const std::string &build_json, const LinkOptions &o, const fs::path &out_dir) {
+    nlohmann::json j = {{"build", md5_hex(build_json)}, {"cc", o.cc},         {"args", o.link_args},
+                        {"only", o.only_modules},       {"out", out_dir.string()}, {"tree", o.cpython_tree.string()},
+                        {"kmpack", KMPACK_VERSION}};
+    return md5_hex(j.dump());
+}
+
+std::mutex failure_mutex; // two .so of one module may fail at once
+
+bool has_failed(const ModuleWork &m) {
+    std::lock_guard<std::mutex> lock(failure_mutex);
+    return m.result.status == "failed";
+}
+
+// Runs `fn` for a module, recording a failure instead of throwing when keep_going.
+void guarded(ModuleWork &m, bool keep_going, Progress &progress, const std::function<void()> &fn) {
+    if (has_failed(m))
+        return;
+    try {
+        fn();
+    } catch (const Error &e) {
+        {
+            std::lock_guard<std::mutex> lock(failure_mutex);
+            if (m.result.status == "failed")
+                return;
+            m.result.status = "failed";
+            m.result.error = e.what();
+        }
+        progress.finish(m.spec->name, "failed");
+        if (!keep_going)
+            throw;
+    }
 }
 
 } // namespace
+
+bool BuildResult::ok() const {
+    for (const auto &m : modules)
+        if (m.status == "failed")
+            return false;
+    return true;
+}
 
 fs::path default_capture_tool() {
     std::error_code ec;
@@ -221,17 +289,24 @@ fs::path default_capture_tool() {
     return ec ? fs::path("kmpack-capture") : self.parent_path() / "kmpack-capture";
 }
 
-BuildResult run_build(const BuildOptions &options, std::ostream &out) {
-    Reporter report(out);
+BuildResult run_build(const BuildOptions &options, Progress &progress) {
     Manifest manifest = load_manifest(options.manifest);
     if (manifest.modules.empty())
         throw Error(options.manifest.string() + ": lists no modules");
+    for (const auto &name : options.force) {
+        bool known = false;
+        for (const auto &m : manifest.modules)
+            known = known || m.name == name;
+        if (!known)
+            throw Error("--force=" + name + ": no such module in " + options.manifest.string());
+    }
     fs::path capture = options.capture_tool.empty() ? default_capture_tool() : options.capture_tool;
     std::error_code ec;
     if (!fs::exists(capture, ec))
         throw Error(capture.string() + ": the capture wrapper is missing (it is installed beside kmpack)");
     PythonInfo py = query_python(options.python);
-    report.say("python: " + py.executable + " " + py.version + " (" + py.libpl.string() + ")");
+    progress.note("python: " + py.executable + " " + py.version + " (" + py.libpl.string() + ")", true);
+    std::string toolchain = toolchain_identity(py);
     std::vector<fs::path> search_dirs = compiler_search_dirs(py.cc.at(0));
 
     fs::path bdir = fs::absolute(options.build_dir).lexically_normal();
@@ -246,27 +321,27 @@ BuildResult run_build(const BuildOptions &options, std::ostream &out) {
         m.work = bdir / "modules" / m.spec->name;
         m.lib_dir = m.work / "lib";
         m.log = m.work / "build.log";
+        m.result.name = m.spec->name;
+        m.result.log = m.log;
     }
+    BuildResult result;
 
     // Sources and package builds, a module a job.
     parallel_for(work.size(), options.jobs, [&](size_t i) {
-        ModuleWork &m = work[i];
-        std::error_code rm;
-        fs::remove_all(m.work, rm);
-        fs::create_directories(m.work);
-        write_file_atomic(m.log, "");
-        report.say(m.spec->name + ": fetch " + m.spec->source);
-        SystemRunner runner;
-        m.package_dir = fetch_source(*m.spec, m.work / "src", runner, m.log);
-        build_package(m, py, capture, report);
+        guarded(work[i], options.keep_going, progress, [&] {
+            prepare_module(work[i], options, py, toolchain, capture, progress);
+            work[i].result.seconds = progress.elapsed(work[i].spec->name);
+        });
     });
 
     // Which .so files, and their ids (identical .so files get distinct ones).
     std::vector<FoundSo> found;
     for (size_t i = 0; i < work.size(); ++i) {
-        auto f = find_shared_objects(work[i], i, search_dirs);
-        for (auto &so : f)
-            found.push_back(std::move(so));
+        guarded(work[i], options.keep_going, progress, [&] {
+            progress.phase(work[i].spec->name, "analyse");
+            for (auto &so : find_shared_objects(work[i], i, search_dirs))
+                found.push_back(std::move(so));
+        });
     }
     std::vector<std::string> md5s, keys;
     for (const auto &f : found) {
@@ -275,37 +350,61 @@ BuildResult run_build(const BuildOptions &options, std::ostream &out) {
     }
     std::vector<std::string> digests = choose_digests(md5s, keys);
 
-    // Analysis, artifacts and renamed archives, a .so a job.
-    std::vector<SoPlan> plans(found.size());
+    // Analysis, artifacts and renamed archives, a .so a job, unless current.
+    std::vector<char> renamed(found.size(), 0);
     parallel_for(found.size(), options.jobs, [&](size_t i) {
         const FoundSo &f = found[i];
-        const ModuleWork &m = work[f.module];
-        SoPlan plan = plan_shared_object(f.link, f.rel_path, m.work, f.md5, digests[i]);
-        write_artifacts(plan);
-        write_renamed_archive(plan);
-        report.say(m.spec->name + ": " + plan.rel_path + ": " + std::to_string(plan.exports.size()) + " exports, " +
-                   std::to_string(plan.symmap.size()) + " globals renamed, " + std::to_string(plan.inputs.size()) +
-                   " objects");
-        plan.inputs.clear(); // the object bytes are no longer needed
-        plans[i] = std::move(plan);
+        ModuleWork &m = work[f.module];
+        guarded(m, options.keep_going, progress, [&] {
+            if (artifacts_current(f.link.output, f.md5, digests[i]))
+                return;
+            progress.phase(m.spec->name, "rename");
+            SoPlan plan = plan_shared_object(f.link, f.rel_path, m.work, f.md5, digests[i]);
+            write_renamed_archive(plan);
+            write_artifacts(plan); // last: base.km.json marks the set complete
+            renamed[i] = 1;
+            {
+                std::lock_guard<std::mutex> lock(failure_mutex);
+                m.result.seconds = std::max(m.result.seconds, progress.elapsed(m.spec->name));
+            }
+            progress.note(m.spec->name + ": " + plan.rel_path + ": " + std::to_string(plan.exports.size()) +
+                              " exports, " + std::to_string(plan.symmap.size()) + " globals renamed, " +
+                              std::to_string(plan.inputs.size()) + " objects",
+                          true);
+        });
     });
 
-    BuildResult result;
     nlohmann::json modules = nlohmann::json::array();
     for (size_t i = 0; i < work.size(); ++i) {
-        std::vector<SoPlan> mine;
-        BuiltModule built{work[i].spec->name, {}};
+        ModuleWork &m = work[i];
+        std::vector<fs::path> sos;
+        bool any_renamed = false;
         for (size_t k = 0; k < found.size(); ++k) {
             if (found[k].module != i)
                 continue;
-            mine.push_back(plans[k]);
-            built.shared_objects.push_back({plans[k].rel_path, plans[k].id, plans[k].exports.size(), plans[k].symmap.size()});
+            sos.push_back(found[k].link.output);
+            any_renamed = any_renamed || renamed[k];
+            result.objects_renamed += renamed[k];
         }
-        for (const auto &note : work[i].notes)
-            report.say(work[i].spec->name + ": note: " + note);
-        modules.push_back(module_json(work[i], bdir, mine));
-        result.modules.push_back(std::move(built));
+        guarded(m, options.keep_going, progress, [&] {
+            nlohmann::json entry = module_json(m, bdir, sos);
+            for (const auto &so : entry["shared_objects"])
+                m.result.shared_objects.push_back({so["path"], so["id"], so["exports"], so["renamed"]});
+            for (const auto &note : m.notes)
+                progress.note(m.spec->name + ": note: " + note, true);
+            if (!m.cached)
+                record_module(m.work, m.key, m.package_dir);
+            modules.push_back(std::move(entry));
+            m.result.status = m.cached && !any_renamed ? "up to date" : "built";
+            result.packages_built += !m.cached;
+            progress.finish(m.spec->name, m.result.status);
+        });
     }
+    for (auto &m : work)
+        result.modules.push_back(m.result);
+    if (!result.ok())
+        return result; // keep_going: nothing is linked from a partial build
+
     nlohmann::json build = {{"kmpack_build", 1},
                             {"manifest", fs::absolute(options.manifest).lexically_normal().string()},
                             {"python",
@@ -317,12 +416,29 @@ BuildResult run_build(const BuildOptions &options, std::ostream &out) {
                               {"link_libs", py.link_libs},
                               {"stdlib", py.stdlib.string()}}},
                             {"modules", modules}};
-    write_file_atomic(bdir / "kmpack-build.json", json_text(build));
-    if (options.link) {
-        LinkOptions link = options.link_options;
-        link.jobs = options.jobs;
-        result.link = link_python(bdir, link, out);
+    std::string build_text = json_text(build);
+    fs::path build_json = bdir / "kmpack-build.json";
+    if (!fs::exists(build_json, ec) || read_file(build_json) != build_text)
+        write_file_atomic(build_json, build_text);
+    if (!options.link)
+        return result;
+
+    LinkOptions link = options.link_options;
+    link.jobs = options.jobs;
+    fs::path out_dir = fs::absolute(link.output_dir.empty() ? bdir / "dist" : link.output_dir);
+    std::string key = link_key(build_text, link, out_dir);
+    fs::path key_file = bdir / "link.key";
+    bool current = fs::exists(out_dir / "python.km", ec) && fs::exists(key_file, ec) && read_file(key_file) == key;
+    if (current && !options.force_all && options.force.empty()) {
+        progress.finish("python.km", "up to date");
+        result.link.python_km = out_dir / "python.km";
+        return result;
     }
+    std::error_code rm;
+    fs::remove(key_file, rm);
+    result.link = link_python(bdir, link, progress);
+    write_file_atomic(key_file, key);
+    result.linked = true;
     return result;
 }
 

@@ -95,3 +95,20 @@ TEST_CASE("elf_symbols: archives, and clear errors for what is not ELF") {
     write_file_atomic(dir / "bad.a", "!<arch>\nnonsense");
     CHECK_THROWS_WITH(read_archive(dir / "bad.a"), Catch::StartsWith((dir / "bad.a").string() + ":"));
 }
+
+TEST_CASE("elf_symbols: truncated archives give an error, never a read past the end") {
+    test::TempDir dir;
+    test::compile_c(dir.path(), "a.c", "int a;\n", {"-c"}, "a.o");
+    test::compile_c(dir.path(), "b.c", "int b;\n", {"-c"}, "b.o");
+    test::run({"ar", "rcD", "libab.a", "a.o", "b.o"}, dir.path());
+    std::string whole = read_file(dir / "libab.a");
+    for (size_t n = 8; n < whole.size(); n += 7) {
+        write_file_atomic(dir / "cut.a", whole.substr(0, n));
+        try {
+            read_archive(dir / "cut.a");
+        } catch (const Error &e) {
+            CHECK(std::string(e.what()).rfind((dir / "cut.a").string() + ":", 0) == 0);
+        }
+    }
+    CHECK_THROWS_WITH(read_archive(dir / "a.o"), (dir / "a.o").string() + ": not an archive");
+}

@@ -24,8 +24,9 @@ BuildOptions options_for(const test::TempDir &dir) {
 
 std::string build_error(const BuildOptions &o) {
     std::ostringstream out;
+    Progress progress(out, ProgressStyle::Plain, Verbosity::Normal, false);
     try {
-        run_build(o, out);
+        run_build(o, progress);
     } catch (const Error &e) {
         return e.what();
     }
@@ -54,13 +55,14 @@ TEST_CASE("pipeline: a pip build gives the same artifacts as setup.py") {
     BuildOptions o = options_for(dir);
     o.link = false;
     std::ostringstream out;
-    BuildResult r = run_build(o, out);
+    Progress progress(out, ProgressStyle::Plain, Verbosity::Normal, false);
+    BuildResult r = run_build(o, progress);
     REQUIRE(r.modules.size() == 1);
     REQUIRE(r.modules[0].shared_objects.size() == 1);
     const auto &so = r.modules[0].shared_objects[0];
     CHECK(so.path == "pkg/_m.cpython-311-x86_64-linux-gnu.so");
     CHECK(so.exports == 1);
-    CHECK(out.str().find("pkg: build (pip wheel)") != std::string::npos);
+    CHECK(out.str().find("pkg: build/pip") != std::string::npos);
     auto build = nlohmann::json::parse(read_file(dir / "kb/kmpack-build.json"));
     std::string stem = build["modules"][0]["shared_objects"][0]["artifacts"];
     for (const char *what : {".json", ".symmap", ".symbols.c", ".lib.a"})
@@ -122,4 +124,95 @@ TEST_CASE("pipeline: a build directory inside a directory source is refused befo
     CHECK(build_error(o) == (dir / "modules.txt").string() + ":1: the build directory " + (dir / "pkg/kb").string() +
                                 " is inside the source of 'pkg', which is copied into it; choose another with -B");
     CHECK_FALSE(fs::exists(dir / "pkg/kb"));
+}
+
+namespace {
+
+BuildResult build(const BuildOptions &o) {
+    std::ostringstream out;
+    Progress progress(out, ProgressStyle::Plain, Verbosity::Normal, false);
+    return run_build(o, progress);
+}
+
+// Two small packages, a and b, each with one extension module.
+void write_two_packages(const test::TempDir &dir) {
+    write_package(dir / "a", kModule);
+    write_package(dir / "b", kModule);
+}
+
+} // namespace
+
+TEST_CASE("pipeline: a second build with nothing changed does no work") {
+    test::TempDir dir;
+    write_two_packages(dir);
+    write_file_atomic(dir / "modules.txt", "a a\nb b\n");
+    BuildOptions o = options_for(dir);
+    BuildResult first = build(o);
+    CHECK(first.packages_built == 2);
+    CHECK(first.objects_renamed == 2);
+    CHECK(first.linked);
+    BuildResult again = build(o);
+    CHECK(again.packages_built == 0);
+    CHECK(again.objects_renamed == 0);
+    CHECK_FALSE(again.linked);
+    CHECK(again.modules[0].status == "up to date");
+    CHECK(fs::exists(dir / "kb/dist/python.km"));
+}
+
+TEST_CASE("pipeline: adding a module builds only it and relinks") {
+    test::TempDir dir;
+    write_two_packages(dir);
+    write_file_atomic(dir / "modules.txt", "a a\n");
+    BuildOptions o = options_for(dir);
+    build(o);
+    write_file_atomic(dir / "modules.txt", "a a\nb b\n");
+    BuildResult r = build(o);
+    CHECK(r.packages_built == 1);
+    CHECK(r.objects_renamed == 1);
+    CHECK(r.linked);
+    CHECK(r.modules[0].status == "up to date");
+    CHECK(r.modules[1].status == "built");
+}
+
+TEST_CASE("pipeline: a changed source, setting or --force rebuilds that module only") {
+    test::TempDir dir;
+    write_two_packages(dir);
+    write_file_atomic(dir / "modules.txt", "a a\nb b\n");
+    BuildOptions o = options_for(dir);
+    build(o);
+    write_file_atomic(dir / "b/m.c", std::string(kModule) + "int added_later;\n");
+    BuildResult changed = build(o);
+    CHECK(changed.packages_built == 1);
+    CHECK(changed.modules[1].status == "built");
+    CHECK(changed.linked);
+
+    write_file_atomic(dir / "modules.txt", "a a env=KM_TEST=1\nb b\n");
+    CHECK(build(o).packages_built == 1);
+
+    o.force = {"b"};
+    BuildResult forced = build(o);
+    CHECK(forced.packages_built == 1);
+    CHECK(forced.modules[1].status == "built");
+    o.force = {"nosuch"};
+    CHECK(build_error(o) == "--force=nosuch: no such module in " + (dir / "modules.txt").string());
+}
+
+TEST_CASE("pipeline: --keep-going builds what it can, reports the failure and links nothing") {
+    test::TempDir dir;
+    write_package(dir / "good", kModule);
+    write_package(dir / "broken", "#error broken on purpose\n");
+    write_file_atomic(dir / "modules.txt", "broken broken\ngood good\n");
+    BuildOptions o = options_for(dir);
+    o.keep_going = true;
+    BuildResult r = build(o);
+    CHECK_FALSE(r.ok());
+    CHECK(r.modules[0].status == "failed");
+    CHECK(r.modules[0].error.find("broken: the package's build failed") == 0);
+    CHECK(r.modules[0].log == dir / "kb/modules/broken/build.log");
+    CHECK(r.modules[1].status == "built");
+    CHECK_FALSE(r.linked);
+    CHECK_FALSE(fs::exists(dir / "kb/dist/python.km"));
+    // Without it, the first failure stops the build.
+    o.keep_going = false;
+    CHECK(build_error(o).find("broken: the package's build failed") == 0);
 }

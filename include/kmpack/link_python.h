@@ -3,6 +3,7 @@
 // system libraries they need; then laying out the run-time tree beside it.
 #pragma once
 
+#include "kmpack/progress.h"
 #include "kmpack/python_info.h"
 
 #include <filesystem>
@@ -32,7 +33,7 @@ struct LinkResult {
 };
 
 // Links from the build manifest in `build_dir`.
-LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, std::ostream &progress);
+LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Progress &progress);
 
 // The directories a static link searches for `-l` archives: `extra` first,
 // then the compiler's own.

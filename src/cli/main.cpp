@@ -1,13 +1,19 @@
 // kmpack: put Python packages with C/C++ extensions into a static python.km.
 // A thin driver: flags become option structs, the library does the work, and
 // errors are reported once, here.
+#include "kmpack/clean.h"
 #include "kmpack/error.h"
+#include "kmpack/inspect.h"
 #include "kmpack/pipeline.h"
+#include "kmpack/status.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 #include <thread>
+#include <unistd.h>
 
 namespace {
 
@@ -17,6 +23,15 @@ std::vector<std::string> split_words(const std::string &s) {
     std::vector<std::string> out;
     for (std::string w; in >> w;)
         out.push_back(w);
+    return out;
+}
+
+std::vector<std::string> split_commas(const std::string &s) {
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    for (std::string item; std::getline(in, item, ',');)
+        if (!item.empty())
+            out.push_back(item);
     return out;
 }
 
@@ -53,6 +68,49 @@ struct LinkFlags {
     }
 };
 
+struct OutputFlags {
+    bool quiet = false;
+    bool verbose = false;
+    std::string progress = "auto";
+
+    void add_to(CLI::App *app) {
+        app->add_flag("-q,--quiet", quiet, "Only errors and the final line");
+        app->add_flag("-v,--verbose", verbose, "Also each .so's analysis and notes");
+        app->add_option("--progress", progress,
+                        "auto: live lines on a terminal, plain elsewhere; live; plain: a line per event")
+            ->check(CLI::IsMember({"auto", "live", "plain"}))
+            ->capture_default_str();
+    }
+    kmpack::ProgressStyle style() const {
+        bool tty = ::isatty(STDOUT_FILENO) && std::getenv("TERM") && std::string(std::getenv("TERM")) != "dumb";
+        if (progress == "plain" || (progress == "auto" && !tty))
+            return kmpack::ProgressStyle::Plain;
+        return kmpack::ProgressStyle::Live;
+    }
+    kmpack::Verbosity verbosity() const {
+        return quiet ? kmpack::Verbosity::Quiet : verbose ? kmpack::Verbosity::Verbose : kmpack::Verbosity::Normal;
+    }
+    bool color() const {
+        const char *no_color = std::getenv("NO_COLOR");
+        return ::isatty(STDOUT_FILENO) && !(no_color && *no_color);
+    }
+};
+
+void print_summary(const kmpack::BuildResult &r, kmpack::Progress &progress) {
+    progress.note("");
+    char line[512];
+    std::snprintf(line, sizeof line, "%-20s %5s %9s %8s  %s", "module", ".so", "renamed", "time", "status");
+    progress.note(line);
+    for (const auto &m : r.modules) {
+        size_t renamed = 0;
+        for (const auto &so : m.shared_objects)
+            renamed += so.renamed;
+        std::snprintf(line, sizeof line, "%-20s %5zu %9zu %7.1fs  %s", m.name.c_str(), m.shared_objects.size(),
+                      renamed, m.seconds, m.status.c_str());
+        progress.note(line);
+    }
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -68,34 +126,50 @@ int main(int argc, char **argv) {
                  "kmpack"};
     app.set_version_flag("--version", std::string("kmpack ") + KMPACK_VERSION);
     app.require_subcommand(1);
-    app.footer("Run 'kmpack SUBCOMMAND --help' for the options of each subcommand.");
+    app.footer("Run 'kmpack SUBCOMMAND --help' for the options and examples of each subcommand.");
 
+    // build
     kmpack::BuildOptions build;
     build.jobs = default_jobs();
     LinkFlags build_link;
+    OutputFlags build_out;
     bool no_link = false;
-    auto *build_cmd = app.add_subcommand(
-        "build", "Build every module of a modules.txt and link python.km");
+    std::vector<std::string> force;
+    auto *build_cmd = app.add_subcommand("build", "Build every module of a modules.txt and link python.km");
     build_cmd->add_option("modules", build.manifest, "The module list (see README: modules.txt)")
         ->capture_default_str();
     build_cmd->add_option("-B,--build-dir", build.build_dir, "Work directory")->capture_default_str();
-    build_cmd->add_option("--python", build.python,
-                          "Interpreter whose headers, libpython and python.o are used")
+    build_cmd->add_option("--python", build.python, "Interpreter whose headers, libpython and python.o are used")
         ->capture_default_str();
-    build_cmd->add_option("-j,--jobs", build.jobs, "Parallel jobs")->capture_default_str()->check(CLI::PositiveNumber);
+    build_cmd->add_option("-j,--jobs", build.jobs, "Modules and extension modules processed at once")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     build_cmd->add_flag("--no-link", no_link, "Stop after the per-.so artifacts and archives");
+    auto *force_opt = build_cmd->add_option("--force", force,
+                                            "Rebuild everything, or with =a,b only those modules, even when "
+                                            "nothing changed")
+                          ->expected(0, 1)
+                          ->allow_extra_args(false);
+    build_cmd->add_flag("-k,--keep-going", build.keep_going,
+                        "Build every module that can be built even when one fails (exit status is still 1)");
     build_link.add_to(build_cmd);
+    build_out.add_to(build_cmd);
     build_cmd->footer("Examples:\n"
                       "  kmpack build modules.txt --python /usr/bin/python3\n"
                       "  kmpack build modules.txt -B /tmp/kb --no-link\n"
-                      "  kmpack build modules.txt --cc 'gcc -static' --link-arg=-fuse-ld=mold\n\n"
-                      "Writes, beside each built .so: <base>.km.json, <base>.km.symmap, <base>.km.symbols.c "
-                      "and <base>.km.lib.a;\nthen <build-dir>/dist/python.km, python.km._pth, "
-                      "python.km.linkline and lib/.");
+                      "  kmpack build modules.txt --force=psutil -k\n"
+                      "  kmpack build modules.txt --cc 'gcc -static -fuse-ld=mold' --progress=plain\n\n"
+                      "A second run redoes only what changed: a module is rebuilt when its modules.txt line, its\n"
+                      "source content (directory or archive digest, git commit), the interpreter or the compiler\n"
+                      "changed; python.km is relinked when any artifact or link option changed.\n\n"
+                      "Writes, beside each built .so: <base>.km.json, <base>.km.symmap, <base>.km.symbols.c and\n"
+                      "<base>.km.lib.a; then <build-dir>/dist/python.km, python.km._pth, python.km.linkline, lib/.");
 
+    // link
     std::string link_dir = "kmpack-build";
     std::string only;
     LinkFlags link_flags;
+    OutputFlags link_out;
     unsigned link_jobs = default_jobs();
     auto *link_cmd = app.add_subcommand("link", "Link python.km again from an existing build");
     link_cmd->add_option("-B,--build-dir", link_dir, "Work directory of a previous 'kmpack build'")
@@ -103,30 +177,82 @@ int main(int argc, char **argv) {
     link_cmd->add_option("--modules", only, "Comma-separated module names to link (default: all)");
     link_cmd->add_option("-j,--jobs", link_jobs, "Parallel compile jobs")->capture_default_str()->check(CLI::PositiveNumber);
     link_flags.add_to(link_cmd);
+    link_out.add_to(link_cmd);
     link_cmd->footer("Examples:\n"
                      "  kmpack link\n"
                      "  kmpack link --modules kmhello,kmzlib -o /tmp/small\n"
                      "  kmpack link --cc 'gcc -static -fuse-ld=mold'");
+
+    // list
+    std::string list_dir = "kmpack-build";
+    bool list_json = false;
+    auto *list_cmd = app.add_subcommand("list", "Show the modules and .so files of a build and whether each is up to date");
+    list_cmd->add_option("-B,--build-dir", list_dir, "Work directory of a previous 'kmpack build'")
+        ->capture_default_str();
+    list_cmd->add_flag("--json", list_json, "Machine-readable output");
+    list_cmd->footer("States: up to date; changed (its line, source, interpreter or compiler changed: the next\n"
+                     "build rebuilds it); not built; not in modules.txt.\n\n"
+                     "Examples:\n  kmpack list\n  kmpack list -B /tmp/kb --json");
+
+    // inspect
+    std::string inspect_path;
+    bool inspect_json = false;
+    auto *inspect_cmd = app.add_subcommand("inspect", "Show what kmpack sees in a .so, .o, .a or base.km.json");
+    inspect_cmd->add_option("file", inspect_path, "The file")->required();
+    inspect_cmd->add_flag("--json", inspect_json, "Machine-readable output");
+    inspect_cmd->footer("For a .so: its exports, and with kmpack's artifacts beside it, its id, renamed names and\n"
+                        "the object defining each. For a .o or .a (e.g. a base.km.lib.a): globals, references and\n"
+                        "constructor sections, with the original name of each renamed symbol.\n\n"
+                        "Examples:\n"
+                        "  kmpack inspect kmpack-build/modules/kmhello/lib/kmhello/_hello.cpython-311-x86_64-linux-gnu.so\n"
+                        "  kmpack inspect --json build/temp.linux-x86_64-cpython-311/src/common.o");
+
+    // clean
+    std::string clean_dir = "kmpack-build";
+    bool clean_all = false;
+    auto *clean_cmd = app.add_subcommand("clean", "Remove what a build made");
+    clean_cmd->add_option("-B,--build-dir", clean_dir, "Work directory")->capture_default_str();
+    clean_cmd->add_flag("--all", clean_all, "Also python.km and its tree (dist/): the whole build directory");
+    clean_cmd->footer("Without --all, package builds, artifacts and logs go and dist/ stays; the next build\n"
+                      "starts from scratch.\n\nExamples:\n  kmpack clean\n  kmpack clean --all -B /tmp/kb");
 
     CLI11_PARSE(app, argc, argv);
     try {
         if (build_cmd->parsed()) {
             build.link = !no_link;
             build.link_options = build_link.options();
-            auto result = kmpack::run_build(build, std::cout);
-            if (build.link)
-                std::cout << "done: " << result.link.python_km.string() << "\n";
-            else
-                std::cout << "done: artifacts in " << build.build_dir.string() << "\n";
+            if (force_opt->count() > 0) {
+                for (const auto &f : force)
+                    for (const auto &name : split_commas(f))
+                        build.force.insert(name);
+                build.force_all = build.force.empty();
+            }
+            kmpack::Progress progress(std::cout, build_out.style(), build_out.verbosity(), build_out.color());
+            auto result = kmpack::run_build(build, progress);
+            print_summary(result, progress);
+            if (!result.ok()) {
+                for (const auto &m : result.modules)
+                    if (m.status == "failed")
+                        std::cerr << "kmpack: error: " << m.error << "\n  log: " << m.log.string() << "\n";
+                std::cerr << "kmpack: python.km not linked: a module failed\n";
+                return 1;
+            }
+            progress.always(build.link ? "done: " + result.link.python_km.string()
+                                       : "done: artifacts in " + build.build_dir.string());
         } else if (link_cmd->parsed()) {
             kmpack::LinkOptions o = link_flags.options();
             o.jobs = link_jobs;
-            std::stringstream names(only);
-            for (std::string n; std::getline(names, n, ',');)
-                if (!n.empty())
-                    o.only_modules.push_back(n);
-            auto result = kmpack::link_python(link_dir, o, std::cout);
-            std::cout << "done: " << result.python_km.string() << "\n";
+            o.only_modules = split_commas(only);
+            kmpack::Progress progress(std::cout, link_out.style(), link_out.verbosity(), link_out.color());
+            auto result = kmpack::link_python(link_dir, o, progress);
+            progress.always("done: " + result.python_km.string());
+        } else if (list_cmd->parsed()) {
+            kmpack::print_status(kmpack::build_status(list_dir), list_json, std::cout);
+        } else if (inspect_cmd->parsed()) {
+            kmpack::inspect_file(inspect_path, inspect_json, std::cout);
+        } else if (clean_cmd->parsed()) {
+            for (const auto &p : kmpack::clean_build(clean_dir, clean_all))
+                std::cout << "removed " << p.string() << "\n";
         }
     } catch (const kmpack::Error &e) {
         std::cerr << "kmpack: error: " << e.what() << "\n";

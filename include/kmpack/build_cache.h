@@ -1,0 +1,45 @@
+// What decides whether a module must be built again: a key over its source
+// content, its settings, the interpreter and the compiler, never timestamps.
+#pragma once
+
+#include "kmpack/manifest.h"
+#include "kmpack/python_info.h"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace kmpack {
+
+namespace fs = std::filesystem;
+
+// MD5 over a directory tree: every file's relative path, mode and content,
+// in sorted order (.git and __pycache__ left out). Symbolic links count by
+// their target text.
+std::string tree_digest(const fs::path &dir);
+
+// What the source of `module` is now: the tree or archive digest, or for git
+// the commit `ref` resolves to (`git ls-remote`, no clone).
+std::string source_identity(const ModuleSpec &module);
+
+// The toolchain's identity: the interpreter (version, LIBPL, compilers) and
+// the C compiler's own `--version`.
+std::string toolchain_identity(const PythonInfo &python);
+
+// The key of a module build: its settings, source identity, toolchain and
+// kmpack's version.
+std::string module_key(const ModuleSpec &module, const std::string &source, const std::string &toolchain);
+
+// The record a finished module build leaves in its work directory.
+fs::path module_record_path(const fs::path &work);
+
+// The key recorded by the last successful build in `work`, if any.
+std::optional<std::string> recorded_key(const fs::path &work);
+
+// Records a successful build (atomically; its presence says the build is complete).
+void record_module(const fs::path &work, const std::string &key, const fs::path &package_dir);
+
+// The package directory a recorded build used.
+fs::path recorded_package_dir(const fs::path &work);
+
+} // namespace kmpack

@@ -1,0 +1,15 @@
+// `kmpack clean`: removing what a build made.
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+namespace kmpack {
+
+// Removes the package builds, artifacts, runtime objects and logs of the
+// build in `build_dir`, keeping dist/ (python.km and its tree); with `all`,
+// the whole directory. Refuses a directory that is not a kmpack build.
+// Returns what was removed.
+std::vector<std::filesystem::path> clean_build(const std::filesystem::path &build_dir, bool all);
+
+} // namespace kmpack

@@ -1,0 +1,31 @@
+// `kmpack list`: the modules and .so files of a build directory, and whether
+// each module is up to date with its modules.txt line and source.
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace kmpack {
+
+struct SharedObjectStatus {
+    std::string path; // package-relative
+    std::string id;
+    bool artifacts = false; // all of .km.json/.symmap/.symbols.c/.lib.a present
+};
+
+struct ModuleStatus {
+    std::string name;
+    std::string state; // "up to date", "changed", "not built", "not in modules.txt"
+    std::vector<SharedObjectStatus> shared_objects;
+};
+
+// The state of every module of the build in `build_dir` (whose
+// kmpack-build.json names its modules.txt and interpreter).
+std::vector<ModuleStatus> build_status(const std::filesystem::path &build_dir);
+
+// Writes `status` as text, or as JSON.
+void print_status(const std::vector<ModuleStatus> &status, bool json, std::ostream &out);
+
+} // namespace kmpack

@@ -1,0 +1,133 @@
+#include "kmpack/build_cache.h"
+
+#include "kmpack/artifacts.h"
+#include "kmpack/digest.h"
+#include "kmpack/error.h"
+#include "kmpack/fs.h"
+#include "kmpack/process.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+
+namespace kmpack {
+
+std::string tree_digest(const fs::path &dir) {
+    std::vector<fs::path> files;
+    for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator(); ++it) {
+        std::string name = it->path().filename().string();
+        if (name == ".git" || name == "__pycache__") {
+            it.disable_recursion_pending();
+            continue;
+        }
+        if (it->is_symlink() || it->is_regular_file())
+            files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+    std::string all;
+    for (const auto &f : files) {
+        struct stat st {};
+        ::lstat(f.c_str(), &st);
+        std::string rel = relative_below(f, dir);
+        std::string content = S_ISLNK(st.st_mode) ? "link:" + fs::read_symlink(f).string() : md5_file(f);
+        all += rel + '\0' + std::to_string(st.st_mode & 0777) + '\0' + content + '\n';
+    }
+    return md5_hex(all);
+}
+
+namespace {
+
+bool is_commit_id(const std::string &ref) {
+    return ref.size() == 40 && std::all_of(ref.begin(), ref.end(), [](char c) { return std::isxdigit(c); });
+}
+
+} // namespace
+
+std::string source_identity(const ModuleSpec &module) {
+    switch (module.kind) {
+    case SourceKind::Directory:
+        return "dir:" + tree_digest(module.local_path);
+    case SourceKind::Archive:
+        return "archive:" + md5_file(module.local_path);
+    case SourceKind::Git:
+        break;
+    }
+    if (is_commit_id(module.ref))
+        return "git:" + module.ref;
+    Command c;
+    c.argv = {"git", "ls-remote", "--", module.source, module.ref.empty() ? "HEAD" : module.ref};
+    c.env["GIT_TERMINAL_PROMPT"] = "0";
+    std::string out;
+    try {
+        out = run_and_read(c);
+    } catch (const Error &e) {
+        throw Error(module.origin + ": cannot reach git source '" + module.source + "': " + e.what());
+    }
+    // A tag has a peeled line "sha\trefs/tags/x^{}" naming the commit; prefer it.
+    std::string first, peeled;
+    size_t start = 0;
+    while (start < out.size()) {
+        size_t end = std::min(out.find('\n', start), out.size());
+        std::string line = out.substr(start, end - start);
+        start = end + 1;
+        if (line.size() < 41)
+            continue;
+        if (first.empty())
+            first = line.substr(0, 40);
+        if (line.ends_with("^{}"))
+            peeled = line.substr(0, 40);
+    }
+    if (first.empty())
+        throw Error(module.origin + ": git ref '" + (module.ref.empty() ? "HEAD" : module.ref) +
+                    "' does not exist in '" + module.source + "'");
+    return "git:" + (peeled.empty() ? first : peeled);
+}
+
+std::string toolchain_identity(const PythonInfo &python) {
+    Command c;
+    c.argv = {python.cc.at(0), "--version"};
+    std::string version;
+    try {
+        version = run_and_read(c);
+    } catch (const Error &) {
+        version = "(unknown)";
+    }
+    nlohmann::json j = {{"python", python.executable}, {"version", python.full_version},
+                        {"libpl", python.libpl.string()}, {"cc", python.cc},
+                        {"cxx", python.cxx}, {"ldshared", python.ldshared},
+                        {"compiler", version}};
+    return md5_hex(j.dump());
+}
+
+std::string module_key(const ModuleSpec &m, const std::string &source, const std::string &toolchain) {
+    nlohmann::json j = {{"name", m.name},     {"source", m.source},   {"ref", m.ref},
+                        {"subdir", m.subdir}, {"skip", m.skip},       {"env", m.env},
+                        {"build", static_cast<int>(m.build)},         {"identity", source},
+                        {"toolchain", toolchain},                      {"kmpack", KMPACK_VERSION}};
+    return md5_hex(j.dump());
+}
+
+fs::path module_record_path(const fs::path &work) { return work / "kmpack-module.json"; }
+
+std::optional<std::string> recorded_key(const fs::path &work) {
+    std::error_code ec;
+    if (!fs::exists(module_record_path(work), ec))
+        return std::nullopt;
+    try {
+        return nlohmann::json::parse(read_file(module_record_path(work))).at("key").get<std::string>();
+    } catch (const std::exception &) {
+        return std::nullopt; // unreadable: build again
+    }
+}
+
+void record_module(const fs::path &work, const std::string &key, const fs::path &package_dir) {
+    write_file_atomic(module_record_path(work),
+                      json_text({{"key", key}, {"package_dir", relative_below(package_dir, work)}}));
+}
+
+fs::path recorded_package_dir(const fs::path &work) {
+    auto j = nlohmann::json::parse(read_file(module_record_path(work)));
+    return work / j.at("package_dir").get<std::string>();
+}
+
+} // namespace kmpack

@@ -1,0 +1,37 @@
+#include "kmpack/clean.h"
+
+#include "kmpack/error.h"
+
+namespace kmpack {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> clean_build(const fs::path &build_dir, bool all) {
+    std::error_code ec;
+    std::vector<fs::path> removed;
+    if (!fs::exists(build_dir, ec))
+        return removed;
+    // Only a directory kmpack made: never a source tree or a home directory.
+    if (!fs::exists(build_dir / "kmpack-build.json", ec) && !fs::exists(build_dir / "modules", ec))
+        throw Error(build_dir.string() + ": not a kmpack build directory (no kmpack-build.json or modules/); "
+                                         "nothing removed");
+    if (all) {
+        fs::remove_all(build_dir, ec);
+        if (ec)
+            throw Error(build_dir.string() + ": cannot remove: " + ec.message());
+        removed.push_back(build_dir);
+        return removed;
+    }
+    for (const char *name : {"modules", "payload", "kmpack-build.json", "link.log", "link.key"}) {
+        fs::path p = build_dir / name;
+        if (!fs::exists(p, ec))
+            continue;
+        fs::remove_all(p, ec);
+        if (ec)
+            throw Error(p.string() + ": cannot remove: " + ec.message());
+        removed.push_back(p);
+    }
+    return removed;
+}
+
+} // namespace kmpack

@@ -1,0 +1,57 @@
+#include "kmpack/progress.h"
+
+#include <catch2/catch.hpp>
+#include <sstream>
+
+using namespace kmpack;
+
+TEST_CASE("progress: plain output is a line per event") {
+    std::ostringstream out;
+    {
+        Progress p(out, ProgressStyle::Plain, Verbosity::Normal, false);
+        p.phase("a", "fetch");
+        p.phase("a", "build");
+        p.note("detail", true);
+        p.note("info");
+        p.finish("a", "built");
+    }
+    std::string s = out.str();
+    CHECK(s.rfind("a: fetch\na: build\ninfo\na: built (", 0) == 0);
+    CHECK(s.find("detail") == std::string::npos);
+    CHECK(s.find('\033') == std::string::npos);
+}
+
+TEST_CASE("progress: -q keeps failures and always-lines only; -v shows details") {
+    std::ostringstream quiet, verbose;
+    {
+        Progress p(quiet, ProgressStyle::Plain, Verbosity::Quiet, false);
+        p.phase("a", "build");
+        p.note("info");
+        p.finish("a", "built");
+        p.finish("b", "failed");
+        p.always("done");
+    }
+    CHECK(quiet.str().rfind("b: failed (", 0) == 0);
+    CHECK(quiet.str().find("done\n") != std::string::npos);
+    CHECK(quiet.str().find("a:") == std::string::npos);
+    {
+        Progress p(verbose, ProgressStyle::Plain, Verbosity::Verbose, false);
+        p.note("detail", true);
+    }
+    CHECK(verbose.str() == "detail\n");
+}
+
+TEST_CASE("progress: live lines are redrawn in place and cleared at the end; colour is optional") {
+    std::ostringstream out;
+    {
+        Progress p(out, ProgressStyle::Live, Verbosity::Normal, true);
+        p.phase("a", "build");
+        p.phase("b", "fetch");
+        p.finish("a", "built");
+    }
+    std::string s = out.str();
+    CHECK(s.find("  a                    build") != std::string::npos);
+    CHECK(s.find("\033[2A\033[J") != std::string::npos); // two live lines replaced
+    CHECK(s.find("\033[32mbuilt\033[0m") != std::string::npos);
+    CHECK(s.substr(s.size() - 7) == "\033[1A\033[J"); // b's line cleared at the end
+}
