@@ -99,11 +99,20 @@ std::string toolchain_identity(const PythonInfo &python) {
     return md5_hex(j.dump());
 }
 
+const std::string &kmpack_identity() {
+    static const std::string identity = [] {
+        std::error_code ec;
+        fs::path self = fs::read_symlink("/proc/self/exe", ec);
+        return std::string(KMPACK_VERSION) + "+" + (ec ? std::string("unknown") : md5_file(self));
+    }();
+    return identity;
+}
+
 std::string module_key(const ModuleSpec &m, const std::string &source, const std::string &toolchain) {
     nlohmann::json j = {{"name", m.name},     {"source", m.source},   {"ref", m.ref},
                         {"subdir", m.subdir}, {"skip", m.skip},       {"env", m.env},
                         {"build", static_cast<int>(m.build)},         {"identity", source},
-                        {"toolchain", toolchain},                      {"kmpack", KMPACK_VERSION}};
+                        {"toolchain", toolchain},                      {"kmpack", kmpack_identity()}};
     return md5_hex(j.dump());
 }
 

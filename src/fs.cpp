@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <sys/file.h>
 #include <unistd.h>
 
 namespace kmpack {
@@ -74,6 +75,23 @@ std::string relative_below(const fs::path &path, const fs::path &base) {
 bool is_within(const fs::path &path, const fs::path &dir) {
     fs::path rel = path.lexically_normal().lexically_relative(dir.lexically_normal());
     return !rel.empty() && *rel.begin() != "..";
+}
+
+FileLock::FileLock(const fs::path &path, const std::string &what) {
+    if (path.has_parent_path())
+        fs::create_directories(path.parent_path());
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0)
+        throw Error(path.string() + ": cannot open lock: " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        ::close(fd_);
+        throw Error(what + " is in use by another kmpack (" + path.string() + " is locked); wait for it to finish");
+    }
+}
+
+FileLock::~FileLock() {
+    if (fd_ >= 0)
+        ::close(fd_);
 }
 
 void copy_tree(const fs::path &from, const fs::path &to) {

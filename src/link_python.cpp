@@ -52,7 +52,7 @@ void write_if_changed(const fs::path &path, std::string_view content) {
 // kmpack's own files beside a .so (and temporary ones a killed run left),
 // which the run-time tree does not need.
 bool is_artifact(const std::string &name) {
-    for (std::string_view suffix : {".km.json", ".km.symmap", ".km.symbols.c", ".km.symbols.o", ".km.lib.a"})
+    for (std::string_view suffix : {".km.json", ".km.symmap", ".km.symbols.c", ".km.symbols.o", ".km.lib.a", ".km.stamp"})
         if (name.ends_with(suffix))
             return true;
     return name.starts_with(".") && name.find(".tmp.") != std::string::npos;
@@ -151,6 +151,7 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Pr
             throw Error("--modules: no module '" + w + "' in this build (" + manifest_path.string() + ")");
 
     fs::path out_dir = options.output_dir.empty() ? build_dir / "dist" : options.output_dir;
+    FileLock lock(fs::absolute(out_dir) / ".kmpack.lock", "the output directory " + out_dir.string());
     fs::path out_abs = fs::absolute(out_dir);
     fs::create_directories(out_abs);
     fs::path bdir = fs::absolute(build_dir);

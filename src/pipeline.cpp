@@ -206,7 +206,8 @@ bool artifacts_current(const fs::path &so, const std::string &md5, const std::st
             return false;
     try {
         auto j = nlohmann::json::parse(read_file(dir / (base + ".km.json")));
-        return j.at("md5") == md5 && j.at("digest") == digest && j.at("kmpack_version") == KMPACK_VERSION;
+        return j.at("md5") == md5 && j.at("digest") == digest && j.at("kmpack_version") == KMPACK_VERSION &&
+               fs::exists(dir / (base + ".km.stamp"), ec) && read_file(dir / (base + ".km.stamp")) == kmpack_identity();
     } catch (const std::exception &) {
         return false;
     }
@@ -243,7 +244,7 @@ nlohmann::json module_json(const ModuleWork &m, const fs::path &bdir, const std:
 std::string link_key(const std::string &build_json, const LinkOptions &o, const fs::path &out_dir) {
     nlohmann::json j = {{"build", md5_hex(build_json)}, {"cc", o.cc},         {"args", o.link_args},
                         {"only", o.only_modules},       {"out", out_dir.string()}, {"tree", o.cpython_tree.string()},
-                        {"kmpack", KMPACK_VERSION}};
+                        {"kmpack", kmpack_identity()}};
     return md5_hex(j.dump());
 }
 
@@ -314,6 +315,7 @@ BuildResult run_build(const BuildOptions &options, Progress &progress) {
         if (m.kind == SourceKind::Directory && is_within(bdir, m.local_path))
             throw Error(m.origin + ": the build directory " + bdir.string() + " is inside the source of '" + m.name +
                         "', which is copied into it; choose another with -B");
+    FileLock lock(bdir / ".kmpack.lock", "the build directory " + bdir.string());
     std::vector<ModuleWork> work(manifest.modules.size());
     for (size_t i = 0; i < work.size(); ++i) {
         ModuleWork &m = work[i];
@@ -360,8 +362,12 @@ BuildResult run_build(const BuildOptions &options, Progress &progress) {
                 return;
             progress.phase(m.spec->name, "rename");
             SoPlan plan = plan_shared_object(f.link, f.rel_path, m.work, f.md5, digests[i]);
+            std::error_code gone;
+            fs::remove(artifact_path(plan, "stamp"), gone); // the set is incomplete until rewritten
             write_renamed_archive(plan);
-            write_artifacts(plan); // last: base.km.json marks the set complete
+            write_artifacts(plan);
+            // Last: which kmpack made the set, and that it is complete.
+            write_file_atomic(artifact_path(plan, "stamp"), kmpack_identity());
             renamed[i] = 1;
             {
                 std::lock_guard<std::mutex> lock(failure_mutex);

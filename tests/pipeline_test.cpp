@@ -216,3 +216,35 @@ TEST_CASE("pipeline: --keep-going builds what it can, reports the failure and li
     o.keep_going = false;
     CHECK(build_error(o).find("broken: the package's build failed") == 0);
 }
+
+TEST_CASE("pipeline: paths with spaces, quotes and non-ASCII characters") {
+    test::TempDir dir;
+    fs::path src = dir / "my src 'quoted' \xc3\xa9t\xc3\xa9";
+    write_package(src / "pkg", kModule);
+    write_file_atomic(dir / "modules.txt", "\"odd\" \"my src 'quoted' \xc3\xa9t\xc3\xa9/pkg\"\n");
+    BuildOptions o = options_for(dir);
+    o.build_dir = dir / "build dir \"q\" \xc3\xa9";
+    BuildResult r = build(o);
+    REQUIRE(r.linked);
+    Command c;
+    c.argv = {r.link.python_km.string(), "-c", "import pkg._m; print('imported', pkg._m.__name__)"};
+    CHECK(run_and_read(c) == "imported pkg._m\n");
+    // The recorded link line re-links through a shell, quoting intact.
+    fs::remove(r.link.python_km);
+    Command relink;
+    relink.argv = {"sh", r.link.link_line_file.string()};
+    relink.output = dir / "relink.log";
+    SystemRunner runner;
+    REQUIRE(runner.run(relink).ok());
+    CHECK(run_and_read(c) == "imported pkg._m\n");
+}
+
+TEST_CASE("pipeline: one build directory, one kmpack at a time") {
+    test::TempDir dir;
+    write_package(dir / "pkg", kModule);
+    write_file_atomic(dir / "modules.txt", "pkg pkg\n");
+    BuildOptions o = options_for(dir);
+    FileLock held(dir / "kb/.kmpack.lock", "test");
+    CHECK(build_error(o) == "the build directory " + (dir / "kb").string() + " is in use by another kmpack (" +
+                                (dir / "kb/.kmpack.lock").string() + " is locked); wait for it to finish");
+}

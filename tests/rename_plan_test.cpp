@@ -147,3 +147,19 @@ TEST_CASE("rename_plan: constructor and destructor sections keep the loader's or
     CHECK(fini == std::vector<std::string>{"km_fini_d_p00150", "km_fini_d"});
     CHECK(plan.section_renames.at(".init_array.00200") == "km_init_d_p00200");
 }
+
+TEST_CASE("rename_plan: an object for another architecture, or one that is gone, is named in the error") {
+    Fixture f;
+    std::string md5 = md5_file(f.dir / "m.so");
+    // e_machine (offset 18) of b.o says AArch64.
+    std::string bytes = read_file(f.dir / "b.o");
+    bytes[18] = static_cast<char>(183);
+    bytes[19] = 0;
+    write_file_atomic(f.dir / "b.o", bytes);
+    CHECK_THROWS_WITH(plan_shared_object(f.link, "pkg/m.so", f.dir.path(), md5, md5),
+                      "b.o: built for AArch64, but pkg/m.so is x86-64");
+    fs::remove(f.dir / "b.o");
+    CHECK_THROWS_WITH(plan_shared_object(f.link, "pkg/m.so", f.dir.path(), md5, md5),
+                      (f.dir / "m.so").string() + ": its object " + (f.dir / "b.o").string() +
+                          " is gone (the package build deleted or moved it)");
+}

@@ -26,6 +26,10 @@ std::string source_identity(const ModuleSpec &module);
 // the C compiler's own `--version`.
 std::string toolchain_identity(const PythonInfo &python);
 
+// This kmpack: its version and the MD5 of its own executable, so that a
+// rebuilt kmpack does not trust what an older one made.
+const std::string &kmpack_identity();
+
 // The key of a module build: its settings, source identity, toolchain and
 // kmpack's version.
 std::string module_key(const ModuleSpec &module, const std::string &source, const std::string &toolchain);

@@ -30,4 +30,18 @@ void copy_tree(const fs::path &from, const fs::path &to);
 // A temporary name beside `path`, unique within this process and host.
 fs::path temporary_sibling(const fs::path &path);
 
+// An exclusive lock on a file (flock), held for the object's lifetime and
+// released by the kernel even when the process is killed. Error naming
+// `what` when another process holds it.
+class FileLock {
+public:
+    FileLock(const fs::path &path, const std::string &what);
+    ~FileLock();
+    FileLock(const FileLock &) = delete;
+    FileLock &operator=(const FileLock &) = delete;
+
+private:
+    int fd_ = -1;
+};
+
 } // namespace kmpack

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SIGKILL a build of the examples at several moments (fetch, package builds,
+# renaming, link), then re-run: the re-run must trust nothing half-written
+# and end with a working python.km whose artifacts all check out.
+# Usage: kill_rerun.sh KMPACK PYTHON SOURCE_DIR WORK_DIR
+set -euo pipefail
+kmpack=$1 python=$2 src=$3 dir=$4
+rm -rf "$dir"
+for delay in 0.3 0.8 1.6 2.4 3.2 4.0 5.0; do
+  # A session of its own, so the kill takes the whole tree (the package's
+  # compilers too), as when a CI job is cancelled.
+  setsid "$kmpack" build "$src/modules.txt" --python "$python" -B "$dir" --progress=plain \
+    >"$dir.log" 2>&1 &
+  pid=$!
+  sleep "$delay"
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+done
+"$kmpack" build "$src/modules.txt" --python "$python" -B "$dir" --progress=plain >"$dir.log" 2>&1 ||
+  { cat "$dir.log"; exit 1; }
+"$dir/dist/python.km" "$src/examples/smoke.py"
+"$python" "$src/tests/e2e/check_artifacts.py" "$dir" "$src/payload/include"
+rm -rf "$dir" "$dir.log"
