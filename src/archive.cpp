@@ -21,6 +21,8 @@ std::string rename_object(const InputObject &input, const SoPlan &plan) {
     common.InputFilename = input.display;
     for (const auto &[old_name, new_name] : plan.symmap)
         common.SymbolsToRename[old_name] = new_name;
+    for (const auto &[old_name, new_name] : plan.imports)
+        common.SymbolsToRename[old_name] = new_name;
     for (const auto &[old_name, new_name] : plan.section_renames) {
         common.SectionsToRename.try_emplace(old_name, llvm::objcopy::SectionRename{old_name, new_name, std::nullopt});
         // A moved constructor table must be plain data: linkers that gather

@@ -45,6 +45,8 @@ nlohmann::json plan_json(const SoPlan &plan) {
             {"exports", exports},
             {"skipped_exports", plan.skipped_exports},
             {"renamed_globals", plan.symmap.size()},
+            {"needed", plan.needed},
+            {"imports", plan.imports},
             {"sections", sections}};
 }
 

@@ -64,6 +64,12 @@ std::string emit_symbols_c(const SoPlan &plan) {
     out << "\n";
     emit_ranges(out, "km_init", plan.init);
     emit_ranges(out, "km_fini", plan.fini);
+    if (!plan.needed.empty()) {
+        out << "static const char *const km_needed[] = {\n";
+        for (const auto &n : plan.needed)
+            out << "    " << c_string_literal(n) << ",\n";
+        out << "};\n\n";
+    }
     out << "static const km_dl_library km_library = {\n"
         << "    KM_DL_ABI_VERSION,\n"
         << "    0,\n"
@@ -73,7 +79,7 @@ std::string emit_symbols_c(const SoPlan &plan) {
         << "    " << (plan.exports.empty() ? "0" : "km_symbols") << ", " << plan.exports.size() << "UL,\n"
         << "    " << (plan.init.empty() ? "0" : "km_init") << ", " << plan.init.size() << "UL,\n"
         << "    " << (plan.fini.empty() ? "0" : "km_fini") << ", " << plan.fini.size() << "UL,\n"
-        << "    0, 0UL,\n"
+        << "    " << (plan.needed.empty() ? "0" : "km_needed") << ", " << plan.needed.size() << "UL,\n"
         << "};\n\n"
         << "/* A refused table means python.km was linked from parts that do not fit\n"
         << "   together; say so at start-up instead of failing at import. */\n"

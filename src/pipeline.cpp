@@ -24,6 +24,7 @@ namespace {
 // A .so found in a module's build, before planning.
 struct FoundSo {
     size_t module = 0;
+    fs::path linked_as; // the output path of its link, as other link lines name it
     LinkInputs link;
     std::string rel_path;
     std::string md5;
@@ -163,6 +164,7 @@ std::vector<FoundSo> find_shared_objects(ModuleWork &m, size_t index, const std:
     for (auto &link : links) {
         FoundSo f;
         f.module = index;
+        f.linked_as = link.output;
         if (!fs::exists(link.output, ec)) {
             m.notes.push_back(link.output.string() + ": linked but gone after the build; ignored");
             continue;
@@ -196,7 +198,8 @@ std::vector<FoundSo> find_shared_objects(ModuleWork &m, size_t index, const std:
 
 // The artifacts of a .so are current when they describe this very file
 // with this digest, were written by this kmpack, and are all there.
-bool artifacts_current(const fs::path &so, const std::string &md5, const std::string &digest) {
+bool artifacts_current(const fs::path &so, const std::string &md5, const std::string &digest,
+                       const std::string &stamp) {
     fs::path dir = so.parent_path();
     std::string base = so.filename().string();
     base = base.substr(0, base.size() - 3);
@@ -207,7 +210,7 @@ bool artifacts_current(const fs::path &so, const std::string &md5, const std::st
     try {
         auto j = nlohmann::json::parse(read_file(dir / (base + ".km.json")));
         return j.at("md5") == md5 && j.at("digest") == digest && j.at("kmpack_version") == KMPACK_VERSION &&
-               fs::exists(dir / (base + ".km.stamp"), ec) && read_file(dir / (base + ".km.stamp")) == kmpack_identity();
+               fs::exists(dir / (base + ".km.stamp"), ec) && read_file(dir / (base + ".km.stamp")) == stamp;
     } catch (const std::exception &) {
         return false;
     }
@@ -351,6 +354,14 @@ BuildResult run_build(const BuildOptions &options, Progress &progress) {
         keys.push_back(work[f.module].spec->name + "/" + f.rel_path);
     }
     std::vector<std::string> digests = choose_digests(md5s, keys);
+    std::map<fs::path, SiblingSo> siblings;
+    for (size_t i = 0; i < found.size(); ++i)
+        siblings[found[i].linked_as] = {found[i].link.output, found[i].rel_path, digests[i]};
+    // A stamp per module: this kmpack, and the digests of the module's .so
+    // files, which a .so linked against another one depends on.
+    std::vector<std::string> stamps(work.size(), kmpack_identity() + "\n");
+    for (size_t i = 0; i < found.size(); ++i)
+        stamps[found[i].module] += digests[i] + "\n";
 
     // Analysis, artifacts and renamed archives, a .so a job, unless current.
     std::vector<char> renamed(found.size(), 0);
@@ -358,16 +369,16 @@ BuildResult run_build(const BuildOptions &options, Progress &progress) {
         const FoundSo &f = found[i];
         ModuleWork &m = work[f.module];
         guarded(m, options.keep_going, progress, [&] {
-            if (artifacts_current(f.link.output, f.md5, digests[i]))
+            if (artifacts_current(f.link.output, f.md5, digests[i], stamps[f.module]))
                 return;
             progress.phase(m.spec->name, "rename");
-            SoPlan plan = plan_shared_object(f.link, f.rel_path, m.work, f.md5, digests[i]);
+            SoPlan plan = plan_shared_object(f.link, f.rel_path, m.work, f.md5, digests[i], siblings);
             std::error_code gone;
             fs::remove(artifact_path(plan, "stamp"), gone); // the set is incomplete until rewritten
             write_renamed_archive(plan);
             write_artifacts(plan);
             // Last: which kmpack made the set, and that it is complete.
-            write_file_atomic(artifact_path(plan, "stamp"), kmpack_identity());
+            write_file_atomic(artifact_path(plan, "stamp"), stamps[f.module]);
             renamed[i] = 1;
             {
                 std::lock_guard<std::mutex> lock(failure_mutex);

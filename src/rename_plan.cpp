@@ -186,8 +186,37 @@ std::vector<InputObject> collect_inputs(const LinkInputs &link, const fs::path &
     return inputs;
 }
 
+namespace {
+
+// References to the exports of the .so files `link` names (other .so of the
+// build) become references to their renamed names.
+void plan_imports(SoPlan &plan, const LinkInputs &link, const fs::path &package_root,
+                  const std::set<std::string> &undefined, const std::map<fs::path, SiblingSo> &siblings) {
+    for (const auto &dep : link.shared_inputs) {
+        auto it = siblings.find(dep);
+        if (it == siblings.end()) {
+            if (is_within(dep, package_root))
+                throw Error(plan.rel_path + ": links against " + display_name(dep, package_root) +
+                            ", a shared library the package builds but does not install; python.km can only "
+                            "hold .so files that are part of the installed package");
+            // A system library named by its path: the final link takes its static archive.
+            std::string name = dep.filename().string();
+            name = name.substr(0, name.find(".so"));
+            plan.system_libs.push_back(name.starts_with("lib") ? name.substr(3) : ":" + name + ".a");
+            continue;
+        }
+        for (const auto &e : read_shared_object(it->second.path).exports)
+            if (!kLinkerSymbols.count(e.name) && undefined.count(e.name) && !plan.symmap.count(e.name))
+                plan.imports[e.name] = renamed_symbol(e.name, it->second.digest);
+        plan.needed.push_back(it->second.rel_path);
+    }
+}
+
+} // namespace
+
 SoPlan plan_shared_object(const LinkInputs &link, const std::string &rel_path, const fs::path &package_root,
-                          const std::string &md5, const std::string &digest) {
+                          const std::string &md5, const std::string &digest,
+                          const std::map<fs::path, SiblingSo> &siblings) {
     SoPlan plan;
     plan.so_path = link.output;
     plan.rel_path = rel_path;
@@ -241,6 +270,7 @@ SoPlan plan_shared_object(const LinkInputs &link, const std::string &rel_path, c
     }
     for (auto &[old_name, new_name] : plan.symmap)
         new_name = renamed_symbol(old_name, digest);
+    plan_imports(plan, link, package_root, undefined_anywhere, siblings);
     for (auto &e : plan.exports)
         e.target = plan.symmap.at(e.name);
     plan_sections(plan);

@@ -1,5 +1,6 @@
 #include "kmpack/archive.h"
 #include "kmpack/digest.h"
+#include "kmpack/emit_c.h"
 #include "kmpack/rename_plan.h"
 #include "test_util.h"
 
@@ -162,4 +163,33 @@ TEST_CASE("rename_plan: an object for another architecture, or one that is gone,
     CHECK_THROWS_WITH(plan_shared_object(f.link, "pkg/m.so", f.dir.path(), md5, md5),
                       (f.dir / "m.so").string() + ": its object " + (f.dir / "b.o").string() +
                           " is gone (the package build deleted or moved it)");
+}
+
+TEST_CASE("rename_plan: a .so linked against another .so of the build imports its renamed exports") {
+    test::TempDir dir;
+    fs::path d = dir.path();
+    test::compile_c(d, "dep.c", "int dep_fn(int x) { return x + 1; }\nint dep_unused;\n", {"-shared", "-fPIC"},
+                    "libdep.so");
+    test::compile_c(d, "m.c", "int dep_fn(int);\nint PyInit_m(void) { return dep_fn(1); }\n", {"-c", "-fPIC"}, "m.o");
+    test::run({"gcc", "-shared", "m.o", "libdep.so", "-o", "m.so"}, d);
+    CaptureRecord r;
+    r.cwd = d;
+    r.argv = {"gcc", "-shared", "m.o", "libdep.so", "-o", "m.so"};
+    LinkInputs link = parse_link(r, d, {});
+    std::map<fs::path, SiblingSo> siblings = {{d / "libdep.so", {d / "libdep.so", "pkg/libdep.so", "feed"}}};
+    SoPlan plan = plan_shared_object(link, "pkg/m.so", d, "x", "d", siblings);
+    CHECK(plan.imports == std::map<std::string, std::string>{{"dep_fn", "dep_fn_feed_km"}});
+    CHECK(plan.needed == std::vector<std::string>{"pkg/libdep.so"});
+    CHECK_FALSE(plan.symmap.count("dep_fn"));
+    // The renamed object refers to the dependency's renamed name.
+    std::string renamed = rename_object(plan.inputs[0], plan);
+    auto undefined = read_object(renamed, "m.o").undefined;
+    CHECK(std::count(undefined.begin(), undefined.end(), "dep_fn_feed_km") == 1);
+    // The generated registration lists the dependency.
+    CHECK(emit_symbols_c(plan).find("static const char *const km_needed[] = {\n    \"pkg/libdep.so\",") !=
+          std::string::npos);
+    // A package-local .so that is not part of the build cannot be held.
+    CHECK_THROWS_WITH(plan_shared_object(link, "pkg/m.so", d, "x", "d", {}),
+                      "pkg/m.so: links against libdep.so, a shared library the package builds but does not install; "
+                      "python.km can only hold .so files that are part of the installed package");
 }

@@ -50,6 +50,8 @@ struct SoPlan {
     fs::path so_path;      // absolute
     std::vector<InputObject> inputs;
     std::map<std::string, std::string> symmap;          // old -> new, every global defined
+    std::map<std::string, std::string> imports;         // old -> new, references to a needed .so's exports
+    std::vector<std::string> needed;                    // package-relative paths of .so files it links against
     std::map<std::string, std::string> section_renames; // old -> new
     std::vector<DeferredSection> init, fini;            // in the order ld lays them out
     std::vector<ExportEntry> exports;                   // the dlsym table, sorted by name
@@ -77,9 +79,19 @@ std::vector<InputObject> collect_inputs(const LinkInputs &link, const fs::path &
 // or, for .so files with identical content, an md5 that also covers the key.
 std::vector<std::string> choose_digests(const std::vector<std::string> &md5s, const std::vector<std::string> &keys);
 
+// Another .so of the same build, as the link line of a .so names it.
+struct SiblingSo {
+    fs::path path;        // the file, to read its exports
+    std::string rel_path; // package-relative
+    std::string digest;
+};
+
 // Builds the plan for one .so: `rel_path` is its package-relative path, `md5`
-// the md5 of the file and `digest` the one chosen for its ids.
+// the md5 of the file and `digest` the one chosen for its ids. `siblings`
+// (keyed by the path a link line uses) are the build's other .so files: a
+// .so linked against one of them imports its renamed exports and needs it.
 SoPlan plan_shared_object(const LinkInputs &link, const std::string &rel_path, const fs::path &package_root,
-                          const std::string &md5, const std::string &digest);
+                          const std::string &md5, const std::string &digest,
+                          const std::map<fs::path, SiblingSo> &siblings = {});
 
 } // namespace kmpack
