@@ -4,6 +4,7 @@
 #include "kmpack/fs.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <llvm/BinaryFormat/ELF.h>
 #include <llvm/Object/Archive.h>
@@ -155,6 +156,48 @@ SharedObjectSymbols read_shared_object(const std::filesystem::path &path) {
     }
     std::sort(out.exports.begin(), out.exports.end(),
               [](const ElfSymbol &a, const ElfSymbol &b) { return a.name < b.name; });
+    return out;
+}
+
+std::vector<ElfSymbol> read_program_symbols(const std::filesystem::path &path) {
+    std::string bytes = read_file(path);
+    auto elf = open_elf(llvm::MemoryBufferRef(bytes, path.string()), path.string());
+    if (elf->getEType() != llvm::ELF::ET_EXEC && elf->getEType() != llvm::ELF::ET_DYN)
+        throw Error(path.string() + ": not a linked program");
+    std::map<std::string, ElfSymbol> by_name;
+    for (const auto &ref : elf->symbols()) {
+        llvm::object::ELFSymbolRef sym(ref);
+        // Hidden globals count too (glibc's functions are hidden in a static
+        // link; visibility means nothing inside one program), and so do the
+        // ones a linker demoted to local for being hidden (mold does): they
+        // keep STV_HIDDEN, unlike a file's own static symbols.
+        bool demoted = sym.getBinding() == llvm::ELF::STB_LOCAL && (sym.getOther() & 0x3) == llvm::ELF::STV_HIDDEN;
+        ElfSymbol s;
+        bool undefined = false;
+        if (demoted) {
+            auto name = sym.getName();
+            auto flags = sym.getFlags();
+            if (!name || !flags) {
+                llvm::consumeError(name.takeError());
+                llvm::consumeError(flags.takeError());
+                continue;
+            }
+            s.name = name->str();
+            s.kind = kind_of(sym.getELFType(), false);
+            s.size = sym.getSize();
+            s.hidden = true;
+            undefined = *flags & llvm::object::SymbolRef::SF_Undefined;
+        } else if (!describe(sym, path.string(), s, undefined)) {
+            continue;
+        }
+        if (undefined || s.name.empty())
+            continue;
+        if (s.kind == SymbolKind::Function || s.kind == SymbolKind::Data || s.kind == SymbolKind::Ifunc)
+            by_name.emplace(s.name, std::move(s));
+    }
+    std::vector<ElfSymbol> out;
+    for (auto &[name, s] : by_name)
+        out.push_back(std::move(s));
     return out;
 }
 

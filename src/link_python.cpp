@@ -1,5 +1,7 @@
 #include "kmpack/link_python.h"
 
+#include "kmpack/elf_symbols.h"
+#include "kmpack/emit_c.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/link_graph.h"
@@ -47,6 +49,13 @@ void write_if_changed(const fs::path &path, std::string_view content) {
     if (fs::exists(path, ec) && read_file(path) == content)
         return;
     write_file_atomic(path, content);
+}
+
+// A name kmpack gave a .so's global ("<name>_<32 hex digits>_km").
+bool is_renamed(const std::string &name) {
+    if (name.size() < 37 || !name.ends_with("_km") || name[name.size() - 36] != '_')
+        return false;
+    return std::all_of(name.end() - 35, name.end() - 3, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
 }
 
 // kmpack's own files beside a .so (and temporary ones a killed run left),
@@ -252,41 +261,73 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Pr
         }
     }
 
-    std::vector<std::string> line = options.cc;
     fs::path target = out_abs / "python.km";
     fs::path tmp = temporary_sibling(target);
-    line.insert(line.end(), {"-o", in_build(tmp).string(), main_object.string()});
-    for (const auto &o : objects)
-        line.push_back(in_build(o).string());
-    line.push_back("-Wl,--whole-archive");
-    for (const auto &s : sos)
-        line.push_back(with_suffix(s.artifacts, ".lib.a").string());
-    line.push_back("-Wl,--no-whole-archive");
-    line.push_back(libpython.string());
-    for (const auto &d : extra_dirs)
-        line.push_back("-L" + d.string());
-    for (const auto &l : libs)
-        if (l != "stdc++" && l != "c++")
-            line.push_back("-l" + l);
-    for (const auto &a : system_archives)
-        line.push_back(a.string());
-    for (const auto &l : py.at("link_libs"))
-        line.push_back(l.get<std::string>());
-    if (cxx)
-        line.push_back("-lstdc++");
-    line.push_back("-lm");
-    line.insert(line.end(), options.link_args.begin(), options.link_args.end());
+    // The link line, with `extra` objects after the registration objects.
+    auto link_line = [&](const std::vector<fs::path> &extra) {
+        std::vector<std::string> line = options.cc;
+        line.insert(line.end(), {"-o", in_build(tmp).string(), main_object.string()});
+        for (const auto &o : objects)
+            line.push_back(in_build(o).string());
+        for (const auto &o : extra)
+            line.push_back(in_build(o).string());
+        line.push_back("-Wl,--whole-archive");
+        for (const auto &s : sos)
+            line.push_back(with_suffix(s.artifacts, ".lib.a").string());
+        line.push_back("-Wl,--no-whole-archive");
+        line.push_back(libpython.string());
+        for (const auto &d : extra_dirs)
+            line.push_back("-L" + d.string());
+        for (const auto &l : libs)
+            if (l != "stdc++" && l != "c++")
+                line.push_back("-l" + l);
+        for (const auto &a : system_archives)
+            line.push_back(a.string());
+        for (const auto &l : py.at("link_libs"))
+            line.push_back(l.get<std::string>());
+        if (cxx)
+            line.push_back("-lstdc++");
+        line.push_back("-lm");
+        // Keeps the program's globals global in its symbol table, which the
+        // main table is read from: mold localizes them otherwise. A static
+        // link gets no dynamic section from it (CPython links with it too).
+        if (options.main_table)
+            line.push_back("-Wl,--export-dynamic");
+        line.insert(line.end(), options.link_args.begin(), options.link_args.end());
+        Command link;
+        link.argv = line;
+        link.cwd = bdir;
+        link.output = log;
+        try {
+            run_step(link, "linking python.km", log);
+        } catch (...) {
+            fs::remove(tmp, ec);
+            throw;
+        }
+        return line;
+    };
 
     progress.phase("python.km", "link");
-    Command link;
-    link.argv = line;
-    link.cwd = bdir;
-    link.output = log;
-    try {
-        run_step(link, "linking python.km", log);
-    } catch (...) {
-        fs::remove(tmp, ec);
-        throw;
+    std::vector<std::string> line = link_line({});
+    if (options.main_table) {
+        // dlopen(NULL) and RTLD_DEFAULT see the whole program: read what the
+        // first link defines, register it as the main program's table, and
+        // link again with that table.
+        progress.phase("python.km", "relink");
+        std::vector<ElfSymbol> program;
+        for (auto &sym : read_program_symbols(tmp))
+            if (!is_renamed(sym.name))
+                program.push_back(std::move(sym));
+        fs::path table_c = payload / "km_main_table.c", table_o = payload / "km_main_table.o";
+        write_if_changed(table_c, emit_main_table_c(program));
+        Command c;
+        c.argv = options.cc;
+        c.argv.insert(c.argv.end(), {"-c", "-O2", "-std=gnu11", "-I", "payload", in_build(table_c).string(), "-o",
+                                     in_build(table_o).string()});
+        c.cwd = bdir;
+        c.output = log;
+        run_step(c, "compiling the main program's table", log);
+        line = link_line({table_o});
     }
     fs::rename(tmp, target);
 

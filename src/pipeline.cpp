@@ -247,7 +247,7 @@ nlohmann::json module_json(const ModuleWork &m, const fs::path &bdir, const std:
 std::string link_key(const std::string &build_json, const LinkOptions &o, const fs::path &out_dir) {
     nlohmann::json j = {{"build", md5_hex(build_json)}, {"cc", o.cc},         {"args", o.link_args},
                         {"only", o.only_modules},       {"out", out_dir.string()}, {"tree", o.cpython_tree.string()},
-                        {"kmpack", kmpack_identity()}};
+                        {"main_table", o.main_table}, {"kmpack", kmpack_identity()}};
     return md5_hex(j.dump());
 }
 

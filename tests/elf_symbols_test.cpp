@@ -112,3 +112,40 @@ TEST_CASE("elf_symbols: truncated archives give an error, never a read past the 
     }
     CHECK_THROWS_WITH(read_archive(dir / "a.o"), (dir / "a.o").string() + ": not an archive");
 }
+
+TEST_CASE("elf_symbols: a static program's functions and data, hidden ones included") {
+    test::TempDir dir;
+    test::compile_c(dir.path(), "p.c",
+                    "#include <string.h>\nint program_data = 3;\n"
+                    "__attribute__((visibility(\"hidden\"))) int hidden_fn(void) { return 1; }\n"
+                    "int main(int c, char **v) { return (int)strlen(v[0]) + hidden_fn() + program_data; }\n",
+                    {"-static", "-O1"}, "p");
+    auto symbols = read_program_symbols(dir / "p");
+    CHECK(find(symbols, "main"));
+    CHECK(find(symbols, "program_data")->kind == SymbolKind::Data);
+    CHECK(find(symbols, "hidden_fn"));
+    REQUIRE(find(symbols, "strlen")); // an IFUNC, and hidden in a static glibc link
+    CHECK(find(symbols, "strlen")->kind == SymbolKind::Ifunc);
+    CHECK(std::is_sorted(symbols.begin(), symbols.end(),
+                         [](const ElfSymbol &a, const ElfSymbol &b) { return a.name < b.name; }));
+    CHECK_THROWS_WITH(read_program_symbols(test::compile_c(dir.path(), "o.c", "int x;\n", {"-c"}, "o.o")),
+                      Catch::EndsWith("not a linked program"));
+}
+
+TEST_CASE("elf_symbols: with mold, hidden globals demoted to local still count; file statics do not") {
+    // mold demotes hidden globals to local (keeping STV_HIDDEN), and without
+    // --export-dynamic every other global of an executable as well.
+    test::TempDir dir;
+    test::compile_c(dir.path(), "p.c",
+                    "#include <string.h>\n"
+                    "__attribute__((visibility(\"hidden\"))) int hidden_fn(int x) { return x + 1; }\n"
+                    "static int file_static(int x) { return x * 3; }\n"
+                    "int (*volatile keep)(int) = file_static;\n"
+                    "int main(int c, char **v) { return (int)strlen(v[0]) + hidden_fn(c) + keep(c); }\n",
+                    {"-static", "-O1", "-fuse-ld=mold", "-Wl,--export-dynamic"}, "p"); // as kmpack links
+    auto symbols = read_program_symbols(dir / "p");
+    CHECK(find(symbols, "hidden_fn"));
+    CHECK(find(symbols, "strlen"));
+    CHECK(find(symbols, "main"));
+    CHECK_FALSE(find(symbols, "file_static"));
+}

@@ -30,4 +30,7 @@ check(kmhello.greet is h.greet, "package re-export")
 check(h.self_lookup(h.__file__) is True,
       "dlsym(dlopen(__file__)) must return our own kmhello_magic/PyInit__hello")
 
+check(h.program_lookup() == 6,
+      "dlsym(RTLD_DEFAULT, PyLong_FromLong) and dlsym(dlopen(NULL), strlen) must find the program's own")
+
 print("ok kmhello: %d checks" % n)

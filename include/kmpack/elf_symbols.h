@@ -43,6 +43,10 @@ SharedObjectSymbols read_shared_object(const std::filesystem::path &path);
 // Symbols of one relocatable object held in `bytes`; `name` is used in errors.
 ObjectSymbols read_object(std::string_view bytes, const std::string &name);
 
+// The global functions and data a linked program defines (.symtab), by name,
+// each once: what dlopen(NULL) and RTLD_DEFAULT can answer.
+std::vector<ElfSymbol> read_program_symbols(const std::filesystem::path &path);
+
 struct ArchiveMember {
     std::string name;
     std::string bytes;

@@ -15,4 +15,8 @@ std::string c_string_literal(const std::string &bytes);
 // The C source registering `plan`. Stable: the same plan gives the same bytes.
 std::string emit_symbols_c(const SoPlan &plan);
 
+// The C source registering the main program's table (KM_DL_MAIN_PROGRAM):
+// `symbols` by name, for dlopen(NULL) and RTLD_DEFAULT.
+std::string emit_main_table_c(const std::vector<ElfSymbol> &symbols);
+
 } // namespace kmpack

@@ -24,6 +24,7 @@ struct LinkOptions {
     fs::path cpython_tree; // a CPython build tree: its libpython3.X.a and Programs/python.o
                            // replace the interpreter's LIBPL ones
     unsigned jobs = 1;
+    bool main_table = true; // link twice so dlopen(NULL)/RTLD_DEFAULT see every symbol
 };
 
 struct LinkResult {

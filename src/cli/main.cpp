@@ -42,8 +42,12 @@ struct LinkFlags {
     std::vector<std::string> link_args;
     std::string output;
     std::string cpython_tree;
+    bool no_main_table = false;
 
     void add_to(CLI::App *app) {
+        app->add_flag("--no-main-table", no_main_table,
+                      "Link once, without the table of every symbol of python.km that dlopen(NULL) and "
+                      "dlsym(RTLD_DEFAULT, ...) answer from (smaller, faster to link)");
         app->add_option("--cc", cc,
                         "Compiler driver that compiles the registration code and links python.km, split on "
                         "blanks (e.g. 'musl-gcc -static', 'gcc -static -fuse-ld=mold')")
@@ -64,6 +68,7 @@ struct LinkFlags {
         o.link_args = link_args;
         o.output_dir = output;
         o.cpython_tree = cpython_tree;
+        o.main_table = !no_main_table;
         return o;
     }
 };

@@ -19,6 +19,14 @@ if "$kmpack" link -B "$build" --modules nosuch -o "$out/none" 2>"$out/err.txt"; 
 fi
 grep -q "no module 'nosuch' in this build" "$out/err.txt"
 
+# --no-main-table: one link, and dlopen(NULL)/RTLD_DEFAULT know only the libraries.
+"$kmpack" link -B "$build" --modules kmhello -o "$out/nomain" --no-main-table
+"$out/nomain/python.km" -c 'import kmhello._hello as h; h.add(1, 2)'
+if "$out/nomain/python.km" -c 'import kmhello._hello as h; h.program_lookup()' 2>"$out/err.txt"; then
+  echo "FAILED: RTLD_DEFAULT found PyLong_FromLong without the main table"; exit 1
+fi
+grep -q "undefined symbol: PyLong_FromLong" "$out/err.txt"
+
 # Another linker through --cc.
 "$kmpack" link -B "$build" -o "$out/mold" --cc 'gcc -static -fuse-ld=mold'
 grep -q -- '-fuse-ld=mold' "$out/mold/python.km.linkline"
@@ -42,4 +50,4 @@ if "$kmpack" link -B "$build" -o "$out/tree-dist2" --cpython-tree "$out/tree" 2>
   echo "FAILED: a tree without libpython was accepted"; exit 1
 fi
 grep -q "no libpython3.11.a (--cpython-tree wants" "$out/err.txt"
-echo "4 passed, 0 failed"
+echo "5 passed, 0 failed"

@@ -52,7 +52,27 @@ static PyObject *self_lookup(PyObject *self, PyObject *args) {
     return PyBool_FromLong(ok);
 }
 
+/* Looks up interpreter and libc functions by name in the whole program, as
+   ctypes.pythonapi and cffi do: dlsym(RTLD_DEFAULT, ...) and dlopen(NULL). */
+static PyObject *program_lookup(PyObject *self, PyObject *unused) {
+    PyObject *(*from_long)(long) = (PyObject * (*)(long)) dlsym(RTLD_DEFAULT, "PyLong_FromLong");
+    if (!from_long) {
+        PyErr_Format(PyExc_OSError, "dlsym(RTLD_DEFAULT, PyLong_FromLong): %s", dlerror());
+        return NULL;
+    }
+    void *program = dlopen(NULL, RTLD_NOW);
+    size_t (*length)(const char *) = program ? (size_t(*)(const char *))dlsym(program, "strlen") : NULL;
+    if (!length) {
+        PyErr_Format(PyExc_OSError, "dlsym(dlopen(NULL), strlen): %s", dlerror());
+        return NULL;
+    }
+    PyObject *value = from_long((long)length("kmpack"));
+    return value;
+}
+
 static PyMethodDef methods[] = {
+    {"program_lookup", program_lookup, METH_NOARGS,
+     "program_lookup() -> 6: PyLong_FromLong(strlen(\"kmpack\")), both found by name"},
     {"greet", greet, METH_VARARGS, "greet(name) -> str"},
     {"add", add, METH_VARARGS, "add(a, b) -> int"},
     {"magic", magic, METH_NOARGS, "value of kmhello_magic"},
