@@ -38,7 +38,7 @@ std::string tree_digest(const fs::path &dir) {
 namespace {
 
 bool is_commit_id(const std::string &ref) {
-    return ref.size() == 40 && std::all_of(ref.begin(), ref.end(), [](char c) { return std::isxdigit(c); });
+    return ref.size() == 40 && std::all_of(ref.begin(), ref.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -82,7 +83,12 @@ std::vector<CaptureRecord> read_capture_log(const std::filesystem::path &log) {
             CaptureRecord r;
             r.cwd = j.at("cwd").get<std::string>();
             r.argv = j.at("argv").get<std::vector<std::string>>();
-            r.exit_code = j.value("exit", 0);
+            nlohmann::json exit = j.value("exit", nlohmann::json(0));
+            if (!exit.is_number_integer() ||
+                (exit.is_number_unsigned() ? exit.get<uint64_t>() > INT_MAX
+                                           : exit.get<int64_t>() < INT_MIN || exit.get<int64_t>() > INT_MAX))
+                throw Error("\"exit\" is not an exit status: " + exit.dump());
+            r.exit_code = exit.get<int>();
             if (j.contains("map"))
                 r.map = j.at("map").get<std::string>();
             if (r.argv.empty() || !r.cwd.is_absolute())

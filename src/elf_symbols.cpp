@@ -238,7 +238,7 @@ void check_archive_bounds(const std::string &bytes, const std::string &file) {
             throw Error(file + ": truncated archive (member header at offset " + std::to_string(at) + ")");
         std::string field = bytes.substr(at + kSizeAt, kSizeLength);
         field.erase(field.find_last_not_of(' ') + 1);
-        if (field.empty() || !std::all_of(field.begin(), field.end(), ::isdigit) || field.size() > 12)
+        if (field.empty() || !std::all_of(field.begin(), field.end(), [](unsigned char c) { return std::isdigit(c) != 0; }) || field.size() > 12)
             throw Error(file + ": malformed archive (member size '" + field + "' at offset " + std::to_string(at) + ")");
         uint64_t size = std::stoull(field);
         if (size > bytes.size() - at - kHeader)

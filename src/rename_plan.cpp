@@ -39,7 +39,8 @@ std::optional<SectionClass> classify(const std::string &name) {
             return cls;
         if (name.size() > prefix.size() + 1 && name.compare(0, prefix.size() + 1, prefix + ".") == 0) {
             std::string digits = name.substr(prefix.size() + 1);
-            if (!std::all_of(digits.begin(), digits.end(), ::isdigit) || digits.size() > 5)
+            if (!std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c) != 0; }) ||
+                digits.size() > 5)
                 return std::nullopt;
             SectionClass c = cls;
             int n = std::stoi(digits);

@@ -81,3 +81,13 @@ TEST_CASE("capture: the wrapper runs the real tool, keeps its exit code and logs
     CHECK(records[1].exit_code == 1);
     CHECK(records[1].map.empty());
 }
+
+TEST_CASE("capture: an exit status that is not an int is refused (found by fuzzing)") {
+    test::TempDir dir;
+    for (const char *exit : {"1e300", "-1e100", "0.5", "\"1\"", "4294967296"}) {
+        write_file_atomic(dir / "log.jsonl", std::string("{\"argv\":[\"gcc\"],\"cwd\":\"/w\",\"exit\":") + exit + "}\n");
+        CHECK_THROWS_WITH(read_capture_log(dir / "log.jsonl"), Catch::Contains("\"exit\" is not an exit status"));
+    }
+    write_file_atomic(dir / "log.jsonl", "{\"argv\":[\"gcc\"],\"cwd\":\"/w\",\"exit\":-1}\n");
+    CHECK(read_capture_log(dir / "log.jsonl").at(0).exit_code == -1);
+}

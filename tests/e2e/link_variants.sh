@@ -27,6 +27,17 @@ if "$out/nomain/python.km" -c 'import kmhello._hello as h; h.program_lookup()' 2
 fi
 grep -q "undefined symbol: PyLong_FromLong" "$out/err.txt"
 
+# No files at the extension modules' places: the finder kmpack installs
+# imports them anyway, and __file__/__spec__.origin still name the path.
+"$kmpack" link -B "$build" -o "$out/nofiles"
+find "$out/nofiles/lib" \( -name '*.so' -o -name '*.km.id' \) -delete
+"$out/nofiles/python.km" "$src/examples/smoke.py"
+"$out/nofiles/python.km" -c '
+import sys, kmsame.two.util as m
+assert m.__file__.endswith("/lib/kmsame/two/util.cpython-311-x86_64-linux-gnu.so"), m.__file__
+assert m.__spec__.origin == m.__file__
+assert not any(p.endswith(("site-packages", "dist-packages")) for p in sys.path), sys.path'
+
 # Another linker through --cc.
 "$kmpack" link -B "$build" -o "$out/mold" --cc 'gcc -static -fuse-ld=mold'
 grep -q -- '-fuse-ld=mold' "$out/mold/python.km.linkline"
@@ -50,4 +61,4 @@ if "$kmpack" link -B "$build" -o "$out/tree-dist2" --cpython-tree "$out/tree" 2>
   echo "FAILED: a tree without libpython was accepted"; exit 1
 fi
 grep -q "no libpython3.11.a (--cpython-tree wants" "$out/err.txt"
-echo "5 passed, 0 failed"
+echo "6 passed, 0 failed"
