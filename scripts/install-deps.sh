@@ -6,7 +6,7 @@ packages=(
   llvm-19-dev libssl-dev nlohmann-json3-dev libcli11-dev catch2
   python3 python3-dev libpython3.11-dev python3-setuptools python3-pip python3-wheel cython3
   zlib1g-dev libexpat1-dev libarchive-dev musl-tools mold
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev meson python3-mesonpy
 )
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi

@@ -68,8 +68,19 @@ bool has_suffix(const std::string &s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// "libz.so", "libz.so.1.2.13": by the file name only (meson keeps objects
+// in directories named "mod.so.p/").
 bool is_shared_name(const std::string &s) {
-    return has_suffix(s, ".so") || s.find(".so.") != std::string::npos;
+    std::string name = fs::path(s).filename().string();
+    if (has_suffix(name, ".so"))
+        return true;
+    size_t at = name.find(".so.");
+    if (at == std::string::npos)
+        return false;
+    std::string version = name.substr(at + 4);
+    return !version.empty() && std::all_of(version.begin(), version.end(), [](unsigned char c) {
+        return std::isdigit(c) != 0 || c == '.';
+    });
 }
 
 // What the first bytes of a file say it is.

@@ -111,7 +111,14 @@ void build_package(ModuleWork &m, const PythonInfo &py, const fs::path &capture,
         c.env["PIP_NO_INDEX"] = "1";
         c.env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1";
         c.argv = {py.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "--no-index",
-                  "--wheel-dir", (m.work / "wheel").string(), "--", m.package_dir.string()};
+                  "--wheel-dir", (m.work / "wheel").string()};
+        // meson-python builds in a temporary directory it deletes, objects
+        // and all; kmpack needs them after the build, so it names the directory.
+        std::error_code none;
+        if (fs::exists(m.package_dir / "pyproject.toml", none) &&
+            read_file(m.package_dir / "pyproject.toml").find("mesonpy") != std::string::npos)
+            c.argv.push_back("--config-settings=builddir=" + (m.work / "meson-build").string());
+        c.argv.insert(c.argv.end(), {"--", m.package_dir.string()});
     }
     SystemRunner runner;
     CommandResult result = runner.run(c);
@@ -166,7 +173,7 @@ std::vector<FoundSo> find_shared_objects(ModuleWork &m, size_t index, const std:
         f.module = index;
         f.linked_as = link.output;
         if (!fs::exists(link.output, ec)) {
-            m.notes.push_back(link.output.string() + ": linked but gone after the build; ignored");
+            m.notes.push_back(link.output.string() + ": linked, then deleted by the build; ignored");
             continue;
         }
         f.md5 = md5_file(link.output);
@@ -189,10 +196,21 @@ std::vector<FoundSo> find_shared_objects(ModuleWork &m, size_t index, const std:
         f.link = std::move(link);
         found.push_back(std::move(f));
     }
+    bool skipped = std::any_of(m.notes.begin(), m.notes.end(),
+                               [](const std::string &n) { return n.ends_with("skipped (skip=)"); });
     if (found.empty() && m.notes.empty())
         throw Error(m.spec->origin + ": the build of '" + m.spec->name +
                     "' linked no extension module (.so); kmpack is for packages with C/C++ extensions. Log: " +
                     m.log.string());
+    if (found.empty() && !skipped) {
+        std::string why;
+        for (const auto &n : m.notes)
+            why += "\n  " + n;
+        throw Error(m.spec->origin + ": no extension module of '" + m.spec->name +
+                    "' is left to link:" + why +
+                    "\n  (a build backend that builds in a temporary directory deletes the objects kmpack needs; "
+                    "make it keep its build directory)");
+    }
     return found;
 }
 

@@ -121,3 +121,16 @@ TEST_CASE("link_graph: reconstruct keeps the last successful link of each output
     REQUIRE(links.size() == 1);
     CHECK(links[0].objects == std::vector<fs::path>{dir / "b.o"});
 }
+
+TEST_CASE("link_graph: meson's object directories ending in .so.p are not shared libraries") {
+    test::TempDir dir;
+    make_object(dir / "_fast.cpython-311-x86_64-linux-gnu.so.p/src_fast.c.o");
+    write_file_atomic(dir / "libv.so.1.2", "x");
+    CaptureRecord r;
+    r.cwd = dir.path();
+    r.argv = {"cc", "-shared", "_fast.cpython-311-x86_64-linux-gnu.so.p/src_fast.c.o", "libv.so.1.2",
+              "-o", "_fast.cpython-311-x86_64-linux-gnu.so"};
+    LinkInputs in = parse_link(r, dir.path(), {});
+    CHECK(in.objects == std::vector<fs::path>{dir / "_fast.cpython-311-x86_64-linux-gnu.so.p/src_fast.c.o"});
+    CHECK(in.shared_inputs == std::vector<fs::path>{dir / "libv.so.1.2"});
+}

@@ -1,0 +1,1 @@
+"""kmmeson: an extension module built by meson-python."""
