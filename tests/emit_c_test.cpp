@@ -148,3 +148,21 @@ TEST_CASE("emit_c: the main program's table registers with KM_DL_MAIN_PROGRAM") 
                (test::source_dir() / "payload/include").string(), "t.c"},
               dir.path());
 }
+
+TEST_CASE("emit_c: very long symbol names and names that are not C identifiers") {
+    SoPlan plan = sample_plan();
+    std::string long_name(5000, 'x');
+    plan.exports = {{long_name, long_name + "_d_km", SymbolKind::Function, SymbolBinding::Global, 1, "m.o"},
+                    {"_ZN3foo3barEv.cold", "_ZN3foo3barEv.cold_d_km", SymbolKind::Function, SymbolBinding::Global, 1,
+                     "m.o"}};
+    plan.init.clear();
+    plan.fini.clear();
+    test::TempDir dir;
+    write_file_atomic(dir / "l.c", emit_symbols_c(plan));
+    write_file_atomic(dir / "defs.c", "int a __asm__(\"" + long_name + "_d_km\") = 1;\n"
+                                      "int b __asm__(\"_ZN3foo3barEv.cold_d_km\") = 2;\n");
+    test::run({"gcc", "-Wall", "-Werror", "-c", "-I", (test::source_dir() / "payload/include").string(), "l.c"},
+              dir.path());
+    test::run({"gcc", "-c", "defs.c"}, dir.path());
+    CHECK(test::run({"nm", "l.o"}, dir.path()).find("U " + long_name + "_d_km") != std::string::npos);
+}
