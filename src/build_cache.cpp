@@ -65,17 +65,13 @@ std::string source_identity(const ModuleSpec &module) {
     }
     // A tag has a peeled line "sha\trefs/tags/x^{}" naming the commit; prefer it.
     std::string first, peeled;
-    size_t start = 0;
-    while (start < out.size()) {
-        size_t end = std::min(out.find('\n', start), out.size());
-        std::string line = out.substr(start, end - start);
-        start = end + 1;
+    for (std::string_view line : split_lines(out)) {
         if (line.size() < 41)
             continue;
         if (first.empty())
-            first = line.substr(0, 40);
+            first = std::string(line.substr(0, 40));
         if (line.ends_with("^{}"))
-            peeled = line.substr(0, 40);
+            peeled = std::string(line.substr(0, 40));
     }
     if (first.empty())
         throw Error(module.origin + ": git ref '" + (module.ref.empty() ? "HEAD" : module.ref) +

@@ -67,13 +67,8 @@ std::vector<CaptureRecord> read_capture_log(const std::filesystem::path &log) {
     if (!std::filesystem::exists(log, ec))
         return records;
     std::string text = read_file(log);
-    size_t start = 0, line_number = 0;
-    while (start < text.size()) {
-        size_t end = text.find('\n', start);
-        if (end == std::string::npos)
-            end = text.size();
-        std::string line = text.substr(start, end - start);
-        start = end + 1;
+    size_t line_number = 0;
+    for (std::string_view line : split_lines(text)) {
         ++line_number;
         if (line.empty())
             continue;

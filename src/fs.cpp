@@ -2,6 +2,7 @@
 
 #include "kmpack/error.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -22,6 +23,17 @@ std::string read_file(const fs::path &path) {
     if (in.bad())
         throw Error(path.string() + ": read error");
     return std::move(out).str();
+}
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = std::min(text.find('\n', start), text.size());
+        lines.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return lines;
 }
 
 fs::path temporary_sibling(const fs::path &path) {

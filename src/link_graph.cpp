@@ -268,11 +268,9 @@ std::map<fs::path, std::vector<std::string>> read_link_map(const fs::path &map, 
     size_t pos = text.find(header);
     if (pos == std::string::npos)
         return pulled;
-    pos = text.find('\n', pos);
-    while (pos != std::string::npos && pos + 1 < text.size()) {
-        size_t end = text.find('\n', pos + 1);
-        std::string line = text.substr(pos + 1, (end == std::string::npos ? text.size() : end) - pos - 1);
-        pos = end;
+    auto lines = split_lines(std::string_view(text).substr(pos));
+    for (size_t i = 1; i < lines.size(); ++i) {
+        std::string line(lines[i]);
         if (line.empty() || line[0] == ' ' || line[0] == '\t')
             continue;
         // The next section of the map starts without the "archive(member)" shape.

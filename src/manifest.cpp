@@ -221,13 +221,8 @@ Manifest parse_manifest(std::string_view text, const std::string &file,
     manifest.file = file;
     LineParser parser{file, base_dir, check_paths, {}};
     std::map<std::string, std::string> seen; // name -> origin
-    size_t line_number = 0, start = 0;
-    while (start < text.size()) {
-        size_t end = text.find('\n', start);
-        if (end == std::string_view::npos)
-            end = text.size();
-        std::string_view line = text.substr(start, end - start);
-        start = end + 1;
+    size_t line_number = 0;
+    for (std::string_view line : split_lines(text)) {
         ++line_number;
         std::string origin = file + ":" + std::to_string(line_number);
         if (line.size() > kMaxLine) {

@@ -52,21 +52,10 @@ std::string log_tail(const fs::path &log, size_t lines) {
     } catch (const Error &) {
         return {};
     }
-    size_t pos = text.size();
-    for (size_t n = 0; n <= lines && pos > 0; ++n) {
-        pos = text.rfind('\n', pos - 1);
-        if (pos == std::string::npos) {
-            pos = 0;
-            break;
-        }
-    }
-    std::string tail = text.substr(pos == 0 ? 0 : pos + 1), out;
-    size_t start = 0;
-    while (start < tail.size()) {
-        size_t end = std::min(tail.find('\n', start), tail.size());
-        out += "  | " + tail.substr(start, end - start) + "\n";
-        start = end + 1;
-    }
+    auto all = split_lines(text);
+    std::string out;
+    for (size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i)
+        out += "  | " + std::string(all[i]) + "\n";
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kmpack {
 
@@ -11,6 +12,10 @@ namespace fs = std::filesystem;
 
 // The whole file, or an Error naming it.
 std::string read_file(const fs::path &path);
+
+// The lines of `text` (split at '\n'; a final newline ends the last line
+// rather than starting an empty one). The views point into `text`.
+std::vector<std::string_view> split_lines(std::string_view text);
 
 // Writes `content` to a temporary file beside `path` and renames it into
 // place, so a reader sees either the old file or the whole new one. The
