@@ -15,10 +15,12 @@
 
 namespace kmpack {
 
-std::string rename_object(const InputObject &input, const SoPlan &plan) {
-    llvm::objcopy::ConfigManager config;
+namespace {
+
+// The objcopy configuration of a plan: the same for every object of the .so,
+// so renamed_archive() builds it once instead of once per object.
+void fill_config(llvm::objcopy::ConfigManager &config, const SoPlan &plan) {
     llvm::objcopy::CommonConfig &common = config.Common;
-    common.InputFilename = input.display;
     for (const auto &[old_name, new_name] : plan.symmap)
         common.SymbolsToRename[old_name] = new_name;
     for (const auto &[old_name, new_name] : plan.imports)
@@ -30,7 +32,10 @@ std::string rename_object(const InputObject &input, const SoPlan &plan) {
         common.SetSectionType[old_name] = llvm::ELF::SHT_PROGBITS;
         common.SetSectionType[new_name] = llvm::ELF::SHT_PROGBITS;
     }
+}
 
+std::string rename_with(llvm::objcopy::ConfigManager &config, const InputObject &input) {
+    config.Common.InputFilename = input.display;
     llvm::MemoryBufferRef buffer(llvm::StringRef(input.bytes.data(), input.bytes.size()), input.display);
     auto binary = llvm::object::createBinary(buffer);
     if (!binary)
@@ -42,18 +47,28 @@ std::string rename_object(const InputObject &input, const SoPlan &plan) {
     return std::string(out.data(), out.size());
 }
 
+} // namespace
+
+std::string rename_object(const InputObject &input, const SoPlan &plan) {
+    llvm::objcopy::ConfigManager config;
+    fill_config(config, plan);
+    return rename_with(config, input);
+}
+
 std::string renamed_archive(const SoPlan &plan) {
     std::vector<std::string> names;
     std::vector<std::string> contents;
     names.reserve(plan.inputs.size());
     contents.reserve(plan.inputs.size());
+    llvm::objcopy::ConfigManager config;
+    fill_config(config, plan);
     for (size_t i = 0; i < plan.inputs.size(); ++i) {
         const InputObject &in = plan.inputs[i];
         std::string file = in.member.empty() ? in.path.filename().string() : in.member;
         char prefix[32];
         std::snprintf(prefix, sizeof prefix, "%03zu-", i);
         names.push_back(prefix + file);
-        contents.push_back(rename_object(in, plan));
+        contents.push_back(rename_with(config, in));
     }
     std::vector<llvm::NewArchiveMember> members;
     for (size_t i = 0; i < names.size(); ++i) {

@@ -10,19 +10,39 @@
 #include <fstream>
 #include <sstream>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <algorithm>
 #include <unistd.h>
 
 namespace kmpack {
 
 std::string read_file(const fs::path &path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         throw Error(path.string() + ": cannot open: " + std::strerror(errno));
-    std::ostringstream out;
-    out << in.rdbuf();
-    if (in.bad())
-        throw Error(path.string() + ": read error");
-    return std::move(out).str();
+    struct stat st {};
+    std::string out;
+    if (::fstat(fd, &st) == 0 && st.st_size > 0)
+        out.resize(static_cast<size_t>(st.st_size));
+    size_t used = 0;
+    for (;;) {
+        if (used == out.size())
+            out.resize(std::max<size_t>(4096, out.size() * 2));
+        ssize_t n = ::read(fd, out.data() + used, out.size() - used);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            ::close(fd);
+            throw Error(path.string() + ": read error: " + std::strerror(e));
+        }
+        if (n == 0)
+            break;
+        used += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    out.resize(used);
+    return out;
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {

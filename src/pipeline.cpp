@@ -16,6 +16,7 @@
 
 #include <cstdlib>
 #include <mutex>
+#include <thread>
 
 namespace kmpack {
 
@@ -148,24 +149,36 @@ void prepare_module(ModuleWork &m, const BuildOptions &options, const PythonInfo
 std::vector<FoundSo> find_shared_objects(ModuleWork &m, size_t index, const std::vector<fs::path> &search_dirs) {
     auto records = read_capture_log(m.work / "capture.jsonl");
     auto links = reconstruct_links(records, m.work, search_dirs);
-    // Files in the installed tree, by content, for builds that link elsewhere (pip).
+    // Each linked .so hashed once, on every core.
+    std::vector<std::string> md5(links.size());
+    parallel_for(links.size(), std::max(1u, std::thread::hardware_concurrency()), [&](size_t i) {
+        std::error_code gone;
+        if (fs::exists(links[i].output, gone))
+            md5[i] = md5_file(links[i].output);
+    });
+    // Files in the installed tree, by content, for builds that link elsewhere
+    // (pip): only needed when some output is not in it already.
+    bool elsewhere = false;
+    for (size_t i = 0; i < links.size(); ++i)
+        elsewhere = elsewhere || (!md5[i].empty() && !is_within(links[i].output, m.lib_dir));
     std::map<std::string, std::string> installed;
     std::error_code ec;
-    if (fs::exists(m.lib_dir, ec))
+    if (elsewhere && fs::exists(m.lib_dir, ec))
         for (const auto &e : fs::recursive_directory_iterator(m.lib_dir))
             if (e.is_regular_file() && e.path().extension() == ".so")
                 installed.emplace(md5_file(e.path()), relative_below(e.path(), m.lib_dir));
     std::vector<FoundSo> found;
     m.notes.clear();
-    for (auto &link : links) {
+    for (size_t i = 0; i < links.size(); ++i) {
+        auto &link = links[i];
         FoundSo f;
         f.module = index;
         f.linked_as = link.output;
-        if (!fs::exists(link.output, ec)) {
+        if (md5[i].empty()) {
             m.notes.push_back(link.output.string() + ": linked, then deleted by the build; ignored");
             continue;
         }
-        f.md5 = md5_file(link.output);
+        f.md5 = md5[i];
         if (is_within(link.output, m.lib_dir)) {
             f.rel_path = relative_below(link.output, m.lib_dir);
         } else if (auto it = installed.find(f.md5); it != installed.end()) {

@@ -1,0 +1,263 @@
+// Times kmpack's post-processing alone: everything `kmpack build` does after
+// the packages' own builds, on module work directories that `kmpack build`
+// already produced (<build-dir>/modules/<name>/: capture.jsonl, the objects
+// and the .so files).
+//
+// The sequence is the one of run_build() and find_shared_objects() in
+// src/pipeline.cpp: per module read_capture_log -> reconstruct_links -> md5 of
+// the installed and linked .so files -> package-relative paths; then
+// choose_digests over the whole build and the map of sibling .so files; then,
+// a .so a job on `jobs` threads (parallel_for), plan_shared_object,
+// write_renamed_archive, write_artifacts. The artifacts are rewritten in
+// place (kmpack's output is deterministic, so they come out byte-identical).
+// Not part of it: run_build's up-to-date check (artifacts_current: this
+// measures the full work, as on a first build), the tiny .km.stamp file (its
+// content is internal to pipeline.cpp; it is left as kmpack wrote it),
+// kmpack-build.json and the final link.
+//
+// Untimed, before the clock starts: the interpreter's sysconfig and the
+// compiler's search directories (run_build gets them once, before any
+// package is built).
+//
+// Usage:
+//   postprocess_bench [--python PY] [-j N] MODULE_DIR...
+//       runs once and prints one JSON line: seconds (wall), cpu_seconds (user
+//       + system, all threads), peak RSS, counts, and the per-phase thread
+//       time (wall time inside each step, summed over the jobs).
+//   postprocess_bench [--python PY] --dump-baseline DIR MODULE_DIR...
+//       runs nothing timed; writes DIR/NNNN.args per .so for
+//       bench/baseline_postprocess.sh (NUL-separated fields, see there).
+#include "kmpack/archive.h"
+#include "kmpack/artifacts.h"
+#include "kmpack/capture.h"
+#include "kmpack/digest.h"
+#include "kmpack/error.h"
+#include "kmpack/fs.h"
+#include "kmpack/link_graph.h"
+#include "kmpack/parallel.h"
+#include "kmpack/python_info.h"
+#include "kmpack/rename_plan.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sys/resource.h>
+#include <thread>
+
+namespace {
+
+using namespace kmpack;
+using Clock = std::chrono::steady_clock;
+
+struct FoundSo {
+    size_t module = 0;
+    fs::path linked_as; // the output path of its link line
+    LinkInputs link;
+    std::string rel_path;
+    std::string md5;
+};
+
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// find_shared_objects() of src/pipeline.cpp, without the skip= globs (the
+// benchmark inputs have none) and with notes dropped.
+std::vector<FoundSo> find_shared_objects(const fs::path &work, size_t index,
+                                         const std::vector<fs::path> &search_dirs) {
+    fs::path lib_dir = work / "lib";
+    auto records = read_capture_log(work / "capture.jsonl");
+    auto links = reconstruct_links(records, work, search_dirs);
+    std::vector<std::string> md5(links.size());
+    parallel_for(links.size(), std::max(1u, std::thread::hardware_concurrency()), [&](size_t i) {
+        std::error_code gone;
+        if (fs::exists(links[i].output, gone))
+            md5[i] = md5_file(links[i].output);
+    });
+    bool elsewhere = false;
+    for (size_t i = 0; i < links.size(); ++i)
+        elsewhere = elsewhere || (!md5[i].empty() && !is_within(links[i].output, lib_dir));
+    std::map<std::string, std::string> installed;
+    std::error_code ec;
+    if (elsewhere && fs::exists(lib_dir, ec))
+        for (const auto &e : fs::recursive_directory_iterator(lib_dir))
+            if (e.is_regular_file() && e.path().extension() == ".so")
+                installed.emplace(md5_file(e.path()), relative_below(e.path(), lib_dir));
+    std::vector<FoundSo> found;
+    for (size_t i = 0; i < links.size(); ++i) {
+        auto &link = links[i];
+        FoundSo f;
+        f.module = index;
+        f.linked_as = link.output;
+        if (md5[i].empty())
+            continue;
+        f.md5 = md5[i];
+        if (is_within(link.output, lib_dir)) {
+            f.rel_path = relative_below(link.output, lib_dir);
+        } else if (auto it = installed.find(f.md5); it != installed.end()) {
+            f.rel_path = it->second;
+            link.output = lib_dir / it->second;
+        } else {
+            continue;
+        }
+        f.link = std::move(link);
+        found.push_back(std::move(f));
+    }
+    return found;
+}
+
+long peak_rss_kb() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+// User + system CPU time of every thread of the process so far.
+double cpu_seconds() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+// One NUL-terminated field.
+void field(std::ostream &out, const std::string &s) { out << s << '\0'; }
+
+int run(int argc, char **argv) {
+    std::string python = "/usr/bin/python3";
+    unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+    fs::path dump_dir;
+    std::vector<fs::path> modules;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--python" && i + 1 < argc)
+            python = argv[++i];
+        else if (a == "-j" && i + 1 < argc)
+            jobs = static_cast<unsigned>(std::stoul(argv[++i]));
+        else if (a == "--dump-baseline" && i + 1 < argc)
+            dump_dir = argv[++i];
+        else if (!a.empty() && a[0] == '-')
+            throw Error("unknown option " + a + "\nusage: postprocess_bench [--python PY] [-j N] "
+                        "[--dump-baseline DIR] MODULE_DIR...");
+        else
+            modules.push_back(fs::absolute(a).lexically_normal());
+    }
+    if (modules.empty())
+        throw Error("usage: postprocess_bench [--python PY] [-j N] [--dump-baseline DIR] MODULE_DIR...");
+
+    // Untimed: run_build knows these before any package is built.
+    PythonInfo py = query_python(python);
+    std::vector<fs::path> search_dirs = compiler_search_dirs(py.cc.at(0));
+    long rss_before = peak_rss_kb();
+
+    double cpu0 = cpu_seconds();
+    auto t0 = Clock::now();
+    std::vector<FoundSo> found;
+    for (size_t i = 0; i < modules.size(); ++i) {
+        auto f = find_shared_objects(modules[i], i, search_dirs);
+        for (auto &so : f)
+            found.push_back(std::move(so));
+    }
+    std::vector<std::string> md5s, keys;
+    for (const auto &f : found) {
+        md5s.push_back(f.md5);
+        keys.push_back(modules[f.module].filename().string() + "/" + f.rel_path);
+    }
+    std::vector<std::string> digests = choose_digests(md5s, keys);
+    std::map<fs::path, SiblingSo> siblings;
+    for (size_t i = 0; i < found.size(); ++i)
+        siblings[found[i].linked_as] = {found[i].link.output, found[i].rel_path, digests[i]};
+    double discover = seconds_since(t0);
+
+    if (!dump_dir.empty()) {
+        // The inputs of every .so, for the baseline script: fields
+        //   SO  OUT_STEM  then per input: "o" PATH | "m" ARCHIVE MEMBER
+        fs::create_directories(dump_dir);
+        for (size_t i = 0; i < found.size(); ++i) {
+            const FoundSo &f = found[i];
+            SoPlan plan = plan_shared_object(f.link, f.rel_path, modules[f.module], f.md5, digests[i], siblings);
+            char name[32];
+            std::snprintf(name, sizeof name, "%04zu.args", i);
+            std::ofstream out(dump_dir / name, std::ios::binary);
+            field(out, plan.so_path.string());
+            field(out, modules[f.module].filename().string() + "/" + plan.rel_path);
+            for (const auto &in : plan.inputs) {
+                if (in.member.empty()) {
+                    field(out, "o");
+                    field(out, in.path.string());
+                } else {
+                    field(out, "m");
+                    field(out, in.path.string());
+                    field(out, in.member);
+                }
+            }
+        }
+        std::cout << nlohmann::json({{"dumped", found.size()}, {"dir", dump_dir.string()}}).dump() << "\n";
+        return 0;
+    }
+
+    // Thread time per phase, summed over the jobs (nanoseconds).
+    std::atomic<long long> t_plan{0}, t_archive{0}, t_artifacts{0};
+    std::atomic<size_t> objects{0}, renamed{0}, exports{0}, object_bytes{0};
+    auto t1 = Clock::now();
+    parallel_for(found.size(), jobs, [&](size_t i) {
+        const FoundSo &f = found[i];
+        auto a = Clock::now();
+        SoPlan plan = plan_shared_object(f.link, f.rel_path, modules[f.module], f.md5, digests[i], siblings);
+        auto b = Clock::now();
+        write_renamed_archive(plan);
+        auto c = Clock::now();
+        write_artifacts(plan);
+        auto d = Clock::now();
+        auto ns = [](auto x, auto y) {
+            return std::chrono::duration_cast<std::chrono::nanoseconds>(y - x).count();
+        };
+        t_plan += ns(a, b);
+        t_archive += ns(b, c);
+        t_artifacts += ns(c, d);
+        objects += plan.inputs.size();
+        renamed += plan.symmap.size();
+        exports += plan.exports.size();
+        size_t bytes = 0;
+        for (const auto &in : plan.inputs)
+            bytes += in.bytes.size();
+        object_bytes += bytes;
+    });
+    double per_so = seconds_since(t1);
+    double total = seconds_since(t0);
+    double cpu = cpu_seconds() - cpu0;
+
+    nlohmann::json result = {{"seconds", total},
+                             {"cpu_seconds", cpu},
+                             {"discover_seconds", discover},
+                             {"per_so_seconds", per_so},
+                             {"thread_seconds",
+                              {{"plan_shared_object", t_plan.load() / 1e9},
+                               {"write_renamed_archive", t_archive.load() / 1e9},
+                               {"write_artifacts", t_artifacts.load() / 1e9}}},
+                             {"jobs", jobs},
+                             {"modules", modules.size()},
+                             {"shared_objects", found.size()},
+                             {"objects", objects.load()},
+                             {"object_bytes", object_bytes.load()},
+                             {"renamed_globals", renamed.load()},
+                             {"exports", exports.load()},
+                             {"maxrss_kb", peak_rss_kb()},
+                             {"maxrss_kb_before", rss_before}};
+    std::cout << result.dump() << "\n";
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception &e) {
+        std::cerr << "postprocess_bench: " << e.what() << "\n";
+        return 1;
+    }
+}
