@@ -3,8 +3,8 @@
 // already produced (<build-dir>/modules/<name>/: capture.jsonl, the objects
 // and the .so files).
 //
-// The sequence is the one of run_build() and find_shared_objects() in
-// src/pipeline.cpp: per module read_capture_log -> reconstruct_links -> md5 of
+// The sequence is the one of run_build() in src/pipeline.cpp, with the same
+// discover_shared_objects(): per module read_capture_log -> reconstruct_links -> md5 of
 // the installed and linked .so files -> package-relative paths; then
 // choose_digests over the whole build and the map of sibling .so files; then,
 // a .so a job on `jobs` threads (parallel_for), plan_shared_object,
@@ -31,6 +31,7 @@
 #include "kmpack/artifacts.h"
 #include "kmpack/capture.h"
 #include "kmpack/digest.h"
+#include "kmpack/discover.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/link_graph.h"
@@ -53,60 +54,21 @@ namespace {
 using namespace kmpack;
 using Clock = std::chrono::steady_clock;
 
-struct FoundSo {
+struct FoundSo : kmpack::FoundSharedObject {
     size_t module = 0;
-    fs::path linked_as; // the output path of its link line
-    LinkInputs link;
-    std::string rel_path;
-    std::string md5;
 };
 
 double seconds_since(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-// find_shared_objects() of src/pipeline.cpp, without the skip= globs (the
-// benchmark inputs have none) and with notes dropped.
+// The discovery of src/pipeline.cpp (no skip= globs: the inputs have none).
 std::vector<FoundSo> find_shared_objects(const fs::path &work, size_t index,
                                          const std::vector<fs::path> &search_dirs) {
-    fs::path lib_dir = work / "lib";
-    auto records = read_capture_log(work / "capture.jsonl");
-    auto links = reconstruct_links(records, work, search_dirs);
-    std::vector<std::string> md5(links.size());
-    parallel_for(links.size(), std::max(1u, std::thread::hardware_concurrency()), [&](size_t i) {
-        std::error_code gone;
-        if (fs::exists(links[i].output, gone))
-            md5[i] = md5_file(links[i].output);
-    });
-    bool elsewhere = false;
-    for (size_t i = 0; i < links.size(); ++i)
-        elsewhere = elsewhere || (!md5[i].empty() && !is_within(links[i].output, lib_dir));
-    std::map<std::string, std::string> installed;
-    std::error_code ec;
-    if (elsewhere && fs::exists(lib_dir, ec))
-        for (const auto &e : fs::recursive_directory_iterator(lib_dir))
-            if (e.is_regular_file() && e.path().extension() == ".so")
-                installed.emplace(md5_file(e.path()), relative_below(e.path(), lib_dir));
+    std::vector<std::string> notes;
     std::vector<FoundSo> found;
-    for (size_t i = 0; i < links.size(); ++i) {
-        auto &link = links[i];
-        FoundSo f;
-        f.module = index;
-        f.linked_as = link.output;
-        if (md5[i].empty())
-            continue;
-        f.md5 = md5[i];
-        if (is_within(link.output, lib_dir)) {
-            f.rel_path = relative_below(link.output, lib_dir);
-        } else if (auto it = installed.find(f.md5); it != installed.end()) {
-            f.rel_path = it->second;
-            link.output = lib_dir / it->second;
-        } else {
-            continue;
-        }
-        f.link = std::move(link);
-        found.push_back(std::move(f));
-    }
+    for (auto &so : discover_shared_objects(work, work / "lib", {}, search_dirs, notes))
+        found.push_back({std::move(so), index});
     return found;
 }
 

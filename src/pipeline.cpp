@@ -5,6 +5,7 @@
 #include "kmpack/build_cache.h"
 #include "kmpack/capture.h"
 #include "kmpack/digest.h"
+#include "kmpack/discover.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/link_graph.h"
@@ -23,12 +24,8 @@ namespace kmpack {
 namespace {
 
 // A .so found in a module's build, before planning.
-struct FoundSo {
+struct FoundSo : FoundSharedObject {
     size_t module = 0;
-    fs::path linked_as; // the output path of its link, as other link lines name it
-    LinkInputs link;
-    std::string rel_path;
-    std::string md5;
 };
 
 struct ModuleWork {
@@ -147,57 +144,10 @@ void prepare_module(ModuleWork &m, const BuildOptions &options, const PythonInfo
 // Every .so the build linked that belongs to the package, with its
 // package-relative path.
 std::vector<FoundSo> find_shared_objects(ModuleWork &m, size_t index, const std::vector<fs::path> &search_dirs) {
-    auto records = read_capture_log(m.work / "capture.jsonl");
-    auto links = reconstruct_links(records, m.work, search_dirs);
-    // Each linked .so hashed once, on every core.
-    std::vector<std::string> md5(links.size());
-    parallel_for(links.size(), std::max(1u, std::thread::hardware_concurrency()), [&](size_t i) {
-        std::error_code gone;
-        if (fs::exists(links[i].output, gone))
-            md5[i] = md5_file(links[i].output);
-    });
-    // Files in the installed tree, by content, for builds that link elsewhere
-    // (pip): only needed when some output is not in it already.
-    bool elsewhere = false;
-    for (size_t i = 0; i < links.size(); ++i)
-        elsewhere = elsewhere || (!md5[i].empty() && !is_within(links[i].output, m.lib_dir));
-    std::map<std::string, std::string> installed;
-    std::error_code ec;
-    if (elsewhere && fs::exists(m.lib_dir, ec))
-        for (const auto &e : fs::recursive_directory_iterator(m.lib_dir))
-            if (e.is_regular_file() && e.path().extension() == ".so")
-                installed.emplace(md5_file(e.path()), relative_below(e.path(), m.lib_dir));
-    std::vector<FoundSo> found;
     m.notes.clear();
-    for (size_t i = 0; i < links.size(); ++i) {
-        auto &link = links[i];
-        FoundSo f;
-        f.module = index;
-        f.linked_as = link.output;
-        if (md5[i].empty()) {
-            m.notes.push_back(link.output.string() + ": linked, then deleted by the build; ignored");
-            continue;
-        }
-        f.md5 = md5[i];
-        if (is_within(link.output, m.lib_dir)) {
-            f.rel_path = relative_below(link.output, m.lib_dir);
-        } else if (auto it = installed.find(f.md5); it != installed.end()) {
-            f.rel_path = it->second;
-            link.output = m.lib_dir / it->second;
-        } else {
-            m.notes.push_back(link.output.string() + ": linked but not part of the installed package; ignored");
-            continue;
-        }
-        bool skipped = false;
-        for (const auto &pattern : m.spec->skip)
-            skipped = skipped || glob_match(pattern, f.rel_path);
-        if (skipped) {
-            m.notes.push_back(f.rel_path + ": skipped (skip=)");
-            continue;
-        }
-        f.link = std::move(link);
-        found.push_back(std::move(f));
-    }
+    std::vector<FoundSo> found;
+    for (auto &so : discover_shared_objects(m.work, m.lib_dir, m.spec->skip, search_dirs, m.notes))
+        found.push_back({std::move(so), index});
     bool skipped = std::any_of(m.notes.begin(), m.notes.end(),
                                [](const std::string &n) { return n.ends_with("skipped (skip=)"); });
     if (found.empty() && m.notes.empty())

@@ -1,0 +1,32 @@
+// Which .so files a package build produced: every shared-object link the
+// capture log records, matched to its place in the installed package.
+#pragma once
+
+#include "kmpack/link_graph.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kmpack {
+
+namespace fs = std::filesystem;
+
+struct FoundSharedObject {
+    fs::path linked_as;   // the output path of its link, as other link lines name it
+    LinkInputs link;      // link.output: the file in the installed tree
+    std::string rel_path; // package-relative
+    std::string md5;
+};
+
+// Every .so linked in the build in `work` (its capture.jsonl) that belongs to
+// the package installed in `lib_dir`, with its package-relative path. A
+// build that links elsewhere (pip) is matched by content. Links that are gone,
+// not installed, or match a `skip` glob are left out, each with a line in
+// `notes` saying why.
+std::vector<FoundSharedObject> discover_shared_objects(const fs::path &work, const fs::path &lib_dir,
+                                                       const std::vector<std::string> &skip,
+                                                       const std::vector<fs::path> &search_dirs,
+                                                       std::vector<std::string> &notes);
+
+} // namespace kmpack
