@@ -79,19 +79,23 @@ std::string source_identity(const ModuleSpec &module) {
     return "git:" + (peeled.empty() ? first : peeled);
 }
 
-std::string toolchain_identity(const PythonInfo &python) {
+std::string compiler_identity(const std::string &cc) {
     Command c;
-    c.argv = {python.cc.at(0), "--version"};
-    std::string version;
+    c.argv = {cc, "--version"};
     try {
-        version = run_and_read(c);
+        return run_and_read(c);
     } catch (const Error &) {
-        version = "(unknown)";
+        return "(unknown)";
     }
+}
+
+std::string toolchain_identity(const PythonInfo &python, const std::string &interpreter_key) {
     nlohmann::json j = {{"python", python.executable}, {"version", python.full_version},
                         {"libpl", python.libpl.string()}, {"cc", python.cc},
                         {"cxx", python.cxx}, {"ldshared", python.ldshared},
-                        {"compiler", version}};
+                        {"compiler", compiler_identity(python.cc.at(0))}};
+    if (!interpreter_key.empty())
+        j["interpreter"] = interpreter_key;
     return md5_hex(j.dump());
 }
 
@@ -107,7 +111,8 @@ const std::string &kmpack_identity() {
 std::string module_key(const ModuleSpec &m, const std::string &source, const std::string &toolchain) {
     nlohmann::json j = {{"name", m.name},     {"source", m.source},   {"ref", m.ref},
                         {"subdir", m.subdir}, {"skip", m.skip},       {"env", m.env},
-                        {"build", static_cast<int>(m.build)},         {"identity", source},
+                        {"build", static_cast<int>(m.build)},         {"configure", m.configure},
+                        {"identity", source},
                         {"toolchain", toolchain},                      {"kmpack", kmpack_identity()}};
     return md5_hex(j.dump());
 }

@@ -159,6 +159,44 @@ SharedObjectSymbols read_shared_object(const std::filesystem::path &path) {
     return out;
 }
 
+std::string read_soname(const std::filesystem::path &path) {
+    std::string bytes;
+    try {
+        bytes = read_file(path);
+    } catch (const Error &) {
+        return {};
+    }
+    auto object = llvm::object::ObjectFile::createObjectFile(llvm::MemoryBufferRef(bytes, path.string()));
+    if (!object) {
+        llvm::consumeError(object.takeError());
+        return {};
+    }
+    auto *elf = llvm::dyn_cast<llvm::object::ELF64LEObjectFile>(object->get());
+    if (!elf || elf->getELFFile().getHeader().e_type != llvm::ELF::ET_DYN)
+        return {};
+    const auto &file = elf->getELFFile();
+    auto sections = file.sections();
+    if (!sections) {
+        llvm::consumeError(sections.takeError());
+        return {};
+    }
+    for (const auto &section : *sections) {
+        if (section.sh_type != llvm::ELF::SHT_DYNAMIC)
+            continue;
+        auto strings = file.getLinkAsStrtab(section);
+        auto entries = file.template getSectionContentsAsArray<llvm::object::ELF64LE::Dyn>(section);
+        if (!strings || !entries) {
+            llvm::consumeError(strings.takeError());
+            llvm::consumeError(entries.takeError());
+            return {};
+        }
+        for (const auto &entry : *entries)
+            if (entry.d_tag == llvm::ELF::DT_SONAME && entry.getVal() < strings->size())
+                return std::string(strings->data() + entry.getVal());
+    }
+    return {};
+}
+
 std::vector<ElfSymbol> read_program_symbols(const std::filesystem::path &path) {
     std::string bytes = read_file(path);
     auto elf = open_elf(llvm::MemoryBufferRef(bytes, path.string()), path.string());

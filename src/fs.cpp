@@ -63,6 +63,31 @@ fs::path temporary_sibling(const fs::path &path) {
             std::to_string(counter.fetch_add(1)));
 }
 
+std::string log_tail(const fs::path &log, size_t lines) {
+    std::string text;
+    try {
+        text = read_file(log);
+    } catch (const Error &) {
+        return {};
+    }
+    auto all = split_lines(text);
+    std::string out;
+    for (size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i)
+        out += "  | " + std::string(all[i]) + "\n";
+    return out;
+}
+
+void append_file(const fs::path &path, std::string_view text) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw Error(path.string() + ": cannot open for appending: " + std::strerror(errno));
+    ssize_t n = ::write(fd, text.data(), text.size());
+    int saved = errno;
+    ::close(fd);
+    if (n != static_cast<ssize_t>(text.size()))
+        throw Error(path.string() + ": cannot append: " + std::strerror(n < 0 ? saved : EIO));
+}
+
 void write_file_atomic(const fs::path &path, std::string_view content) {
     if (path.has_parent_path())
         fs::create_directories(path.parent_path());

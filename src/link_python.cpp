@@ -8,6 +8,7 @@
 #include "kmpack/parallel.h"
 #include "kmpack/payload_files.h"
 #include "kmpack/process.h"
+#include "kmpack/static_deps.h"
 
 #include <map>
 #include <set>
@@ -34,13 +35,16 @@ struct ModuleEntry {
 
 fs::path with_suffix(const fs::path &stem, const std::string &suffix) { return fs::path(stem.string() + suffix); }
 
-// Runs `command` (cwd: the build dir) with its output in `log`; Error on failure.
+// Runs `command` (cwd: the build dir) with the command line and its output
+// in `log`; Error with the output's tail on failure.
 void run_step(const Command &command, const std::string &what, const fs::path &log) {
+    std::string line = shell_quote(command.argv);
+    append_file(log, "$ " + line + "\n");
     SystemRunner runner;
     auto result = runner.run(command);
     if (!result.ok())
-        throw Error(what + " failed (" + result.describe() + "); output in " + log.string() +
-                    "\n  command: " + shell_quote(command.argv));
+        throw Error(what + " failed (" + result.describe() + ")\n" + log_tail(log, 12) + "  command and output: " +
+                    log.string());
 }
 
 // Writes `content` unless the file already holds exactly that (keeps mtimes stable).
@@ -157,6 +161,34 @@ constexpr const char *kSiteCustomize =
     "import sys\n\n"
     "sys.path[:] = [p for p in sys.path if not p.rstrip(\"/\").endswith((\"site-packages\", \"dist-packages\"))]\n\n"
     "import _kmpack_finder  # noqa: E402,F401\n";
+
+// The file names dlopen() may give the system libraries linked into
+// python.km: glibc's sonames (all of it is in libc.a), and each -l library's
+// libNAME.so and its soname, where the shared library is there to tell it.
+std::vector<std::string> linked_library_names(const std::vector<std::string> &libs, bool cxx,
+                                              const std::vector<fs::path> &search) {
+    std::vector<std::string> names = {"libc.so.6",  "libm.so.6",  "libpthread.so.0",
+                                      "libdl.so.2", "librt.so.1", "libutil.so.1"};
+    std::vector<std::string> all = libs;
+    if (cxx)
+        all.push_back("stdc++");
+    for (const auto &l : all) {
+        if (l.starts_with(":"))
+            continue;
+        std::string file = "lib" + l + ".so";
+        for (const auto &dir : search) {
+            std::error_code ec;
+            if (!fs::exists(dir / file, ec))
+                continue;
+            std::string soname = read_soname(dir / file);
+            for (const auto &name : {file, soname})
+                if (!soname.empty() && std::find(names.begin(), names.end(), name) == names.end())
+                    names.push_back(name);
+            break;
+        }
+    }
+    return names;
+}
 
 } // namespace
 
@@ -300,6 +332,12 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Pr
             if (std::find(system_archives.begin(), system_archives.end(), a) == system_archives.end())
                 system_archives.push_back(a);
     }
+    // A static archive does not name what it needs (readline: tinfo).
+    for (const auto &l : with_static_companions(libs))
+        if (!needed_by.count(l)) {
+            libs.push_back(l);
+            needed_by[l].push_back("the static archives of other -l libraries (pkg-config --static)");
+        }
     std::vector<fs::path> search = library_search_path(options.cc, extra_dirs);
     for (const auto &l : libs) {
         if (l == "stdc++" || l == "c++")
@@ -334,11 +372,14 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Pr
         line.push_back(libpython.string());
         for (const auto &d : extra_dirs)
             line.push_back("-L" + d.string());
+        // A group: static archives that need each other, in any order.
+        line.push_back("-Wl,--start-group");
         for (const auto &l : libs)
             if (l != "stdc++" && l != "c++")
                 line.push_back("-l" + l);
         for (const auto &a : system_archives)
             line.push_back(a.string());
+        line.push_back("-Wl,--end-group");
         for (const auto &l : py.at("link_libs"))
             line.push_back(l.get<std::string>());
         if (cxx)
@@ -375,7 +416,7 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Pr
             if (!is_renamed(sym.name))
                 program.push_back(std::move(sym));
         fs::path table_c = payload / "km_main_table.c", table_o = payload / "km_main_table.o";
-        write_if_changed(table_c, emit_main_table_c(program));
+        write_if_changed(table_c, emit_main_table_c(program, linked_library_names(libs, cxx, search)));
         Command c;
         c.argv = options.cc;
         c.argv.insert(c.argv.end(), {"-c", "-O2", "-std=gnu11", "-I", "payload", in_build(table_c).string(), "-o",

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fnmatch.h>
+#include <sstream>
 
 namespace kmpack {
 
@@ -12,7 +13,7 @@ namespace {
 
 constexpr size_t kMaxLine = 64 * 1024;
 
-const std::vector<std::string> kSettings = {"ref", "subdir", "skip", "env", "build"};
+const std::vector<std::string> kSettings = {"ref", "subdir", "skip", "env", "build", "configure"};
 
 size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<size_t> row(b.size() + 1);
@@ -41,7 +42,7 @@ std::string suggestion(std::string_view key) {
         }
     }
     if (best.empty())
-        return " (settings are: ref, subdir, skip, env, build)";
+        return " (settings are: ref, subdir, skip, env, build, configure)";
     return " (did you mean '" + best + "'?)";
 }
 
@@ -175,8 +176,16 @@ struct LineParser {
                 m.build = BuildKind::SetupPy;
             else if (value == "pip")
                 m.build = BuildKind::Pip;
+            else if (value == "cpython")
+                m.build = BuildKind::CPython;
             else
-                fail(m.origin, "build must be auto, setup.py or pip, got '" + value + "'");
+                fail(m.origin, "build must be auto, setup.py, pip or cpython, got '" + value + "'");
+        } else if (key == "configure") {
+            std::istringstream words(value);
+            for (std::string w; words >> w;)
+                m.configure.push_back(w);
+            if (m.configure.empty())
+                fail(m.origin, "configure needs arguments for CPython's ./configure, e.g. configure=--with-lto");
         } else {
             fail(m.origin, "unknown setting '" + key + "'" + suggestion(key));
         }
@@ -221,6 +230,7 @@ Manifest parse_manifest(std::string_view text, const std::string &file,
     manifest.file = file;
     LineParser parser{file, base_dir, check_paths, {}};
     std::map<std::string, std::string> seen; // name -> origin
+    std::string interpreter;                 // origin of the build=cpython line
     size_t line_number = 0;
     for (std::string_view line : split_lines(text)) {
         ++line_number;
@@ -261,6 +271,14 @@ Manifest parse_manifest(std::string_view text, const std::string &file,
             parser.setting(m, tokens[i]);
         if (!m.ref.empty() && m.kind != SourceKind::Git)
             parser.fail(origin, "ref= applies to git sources only");
+        if (!m.configure.empty() && m.build != BuildKind::CPython)
+            parser.fail(origin, "configure= applies to the interpreter line only (build=cpython)");
+        if (m.build == BuildKind::CPython) {
+            if (!interpreter.empty())
+                parser.fail(origin, "a second interpreter (build=cpython); the first is at " + interpreter);
+            else
+                interpreter = origin;
+        }
         auto [it, inserted] = seen.emplace(m.name, origin);
         if (!inserted)
             parser.fail(origin, "module '" + m.name + "' is listed twice (first at " + it->second + ")");
@@ -272,7 +290,30 @@ Manifest parse_manifest(std::string_view text, const std::string &file,
             message += (message.empty() ? "" : "\n") + e;
         throw Error(message);
     }
+    std::stable_partition(manifest.modules.begin(), manifest.modules.end(),
+                          [](const ModuleSpec &m) { return m.build == BuildKind::CPython; });
     return manifest;
+}
+
+void add_cpython(Manifest &manifest, const std::string &source, const std::filesystem::path &base_dir) {
+    if (manifest.has_interpreter())
+        throw Error("--cpython: " + manifest.modules.front().origin +
+                    " names the interpreter already (build=cpython); give one or the other");
+    for (const auto &m : manifest.modules)
+        if (m.name == "python")
+            throw Error("--cpython: the interpreter's module name 'python' is taken by " + m.origin +
+                        "; rename that module, or put the interpreter in " + manifest.file.string() +
+                        " with build=cpython");
+    LineParser parser{"--cpython", base_dir, true, {}};
+    ModuleSpec m;
+    m.origin = "--cpython";
+    m.name = "python";
+    m.source = source;
+    m.build = BuildKind::CPython;
+    parser.source(m);
+    if (!parser.errors.empty())
+        throw Error(parser.errors.front());
+    manifest.modules.insert(manifest.modules.begin(), std::move(m));
 }
 
 Manifest load_manifest(const std::filesystem::path &file) {

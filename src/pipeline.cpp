@@ -4,6 +4,7 @@
 #include "kmpack/artifacts.h"
 #include "kmpack/build_cache.h"
 #include "kmpack/capture.h"
+#include "kmpack/cpython_build.h"
 #include "kmpack/digest.h"
 #include "kmpack/discover.h"
 #include "kmpack/error.h"
@@ -43,42 +44,18 @@ std::string command_string(const fs::path &capture, const std::vector<std::strin
     return shell_quote(argv);
 }
 
-std::string log_tail(const fs::path &log, size_t lines) {
-    std::string text;
-    try {
-        text = read_file(log);
-    } catch (const Error &) {
-        return {};
-    }
-    auto all = split_lines(text);
-    std::string out;
-    for (size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i)
-        out += "  | " + std::string(all[i]) + "\n";
-    return out;
-}
-
-// Runs the package's own build under the capture wrapper.
-void build_package(ModuleWork &m, const PythonInfo &py, const fs::path &capture, Progress &progress) {
+// What every build kmpack runs gets: the module's env= settings, the
+// capture log, and what keeps its objects reproducible.
+std::map<std::string, std::string> build_environment(const ModuleWork &m) {
     const ModuleSpec &spec = *m.spec;
-    BuildKind kind = spec.build;
-    std::error_code ec;
-    if (kind == BuildKind::Auto)
-        kind = fs::exists(m.package_dir / "setup.py", ec) ? BuildKind::SetupPy : BuildKind::Pip;
     fs::path maps = m.work / "maps";
     fs::create_directories(maps);
-    Command c;
-    c.cwd = m.package_dir;
-    c.output = m.log;
-    c.env = spec.env;
-    c.env["CC"] = command_string(capture, py.cc);
-    c.env["CXX"] = command_string(capture, py.cxx);
-    c.env["LDSHARED"] = command_string(capture, py.ldshared);
-    c.env["LDCXXSHARED"] = command_string(capture, py.ldcxxshared.empty() ? py.ldshared : py.ldcxxshared);
-    c.env[kCaptureLogEnv] = (m.work / "capture.jsonl").string();
-    c.env[kCaptureMapDirEnv] = maps.string();
-    c.env["PYTHONDONTWRITEBYTECODE"] = "1";
+    std::map<std::string, std::string> env = spec.env;
+    env[kCaptureLogEnv] = (m.work / "capture.jsonl").string();
+    env[kCaptureMapDirEnv] = maps.string();
+    env["PYTHONDONTWRITEBYTECODE"] = "1";
     if (!std::getenv("SOURCE_DATE_EPOCH") && !spec.env.count("SOURCE_DATE_EPOCH"))
-        c.env["SOURCE_DATE_EPOCH"] = "315532800";
+        env["SOURCE_DATE_EPOCH"] = "315532800";
     // Keep the build directory out of the objects, so ids do not depend on it.
     std::string work = m.work.string();
     if (work.find_first_of(" \t\n'\"\\") == std::string::npos) {
@@ -86,8 +63,42 @@ void build_package(ModuleWork &m, const PythonInfo &py, const fs::path &capture,
         for (const char *var : {"CFLAGS", "CXXFLAGS"}) {
             const char *inherited = std::getenv(var);
             std::string flags = spec.env.count(var) ? spec.env.at(var) : inherited ? inherited : "";
-            c.env[var] = flags.empty() ? prefix_map : flags + " " + prefix_map;
+            env[var] = flags.empty() ? prefix_map : flags + " " + prefix_map;
         }
+    }
+    return env;
+}
+
+// The interpreters a package build runs: `py`, and when kmpack built it,
+// the build tools (setuptools, Cython, pip, meson-python) of `tools`.
+struct Interpreters {
+    const PythonInfo *py = nullptr;
+    const PythonInfo *tools = nullptr; // null: py's own
+};
+
+// Runs the package's own build under the capture wrapper.
+void build_package(ModuleWork &m, const Interpreters &interp, const fs::path &capture, Progress &progress) {
+    const ModuleSpec &spec = *m.spec;
+    const PythonInfo &py = *interp.py;
+    BuildKind kind = spec.build;
+    std::error_code ec;
+    if (kind == BuildKind::Auto)
+        kind = fs::exists(m.package_dir / "setup.py", ec) ? BuildKind::SetupPy : BuildKind::Pip;
+    Command c;
+    c.cwd = m.package_dir;
+    c.output = m.log;
+    c.env = build_environment(m);
+    c.env["CC"] = command_string(capture, py.cc);
+    c.env["CXX"] = command_string(capture, py.cxx);
+    c.env["LDSHARED"] = command_string(capture, py.ldshared);
+    c.env["LDCXXSHARED"] = command_string(capture, py.ldcxxshared.empty() ? py.ldshared : py.ldcxxshared);
+    // An interpreter kmpack built has pip and setuptools only; the build
+    // tools of --python serve it when it is the same Python version.
+    if (interp.tools && interp.tools->version == py.version && !spec.env.count("PYTHONPATH")) {
+        std::string path;
+        for (const auto &dir : interp.tools->site_packages)
+            path += (path.empty() ? "" : ":") + dir;
+        c.env["PYTHONPATH"] = path;
     }
     if (kind == BuildKind::SetupPy) {
         progress.phase(spec.name, "build");
@@ -120,8 +131,8 @@ void build_package(ModuleWork &m, const PythonInfo &py, const fs::path &capture,
 }
 
 // Fetches and builds one module, unless its recorded key says it is current.
-void prepare_module(ModuleWork &m, const BuildOptions &options, const PythonInfo &py, const std::string &toolchain,
-                    const fs::path &capture, Progress &progress) {
+void prepare_module(ModuleWork &m, const BuildOptions &options, const Interpreters &interp,
+                    const std::string &toolchain, const fs::path &capture, Progress &progress) {
     const ModuleSpec &spec = *m.spec;
     progress.phase(spec.name, "check");
     m.key = module_key(spec, source_identity(spec), toolchain);
@@ -138,7 +149,11 @@ void prepare_module(ModuleWork &m, const BuildOptions &options, const PythonInfo
     progress.phase(spec.name, "fetch");
     SystemRunner runner;
     m.package_dir = fetch_source(spec, m.work / "src", runner, m.log);
-    build_package(m, py, capture, progress);
+    if (spec.build == BuildKind::CPython)
+        build_cpython(spec, m.package_dir, m.work, capture, build_environment(m), options.jobs, m.log, runner,
+                      progress);
+    else
+        build_package(m, interp, capture, progress);
 }
 
 // Every .so the build linked that belongs to the package, with its
@@ -146,8 +161,17 @@ void prepare_module(ModuleWork &m, const BuildOptions &options, const PythonInfo
 std::vector<FoundSo> find_shared_objects(ModuleWork &m, size_t index, const std::vector<fs::path> &search_dirs) {
     m.notes.clear();
     std::vector<FoundSo> found;
-    for (auto &so : discover_shared_objects(m.work, m.lib_dir, m.spec->skip, search_dirs, m.notes))
+    std::vector<std::string> skip = m.spec->skip;
+    if (m.spec->build == BuildKind::CPython)
+        for (const auto &[glob, why] : cpython_default_skips())
+            skip.push_back(glob);
+    for (auto &so : discover_shared_objects(m.work, m.lib_dir, skip, search_dirs, m.notes))
         found.push_back({std::move(so), index});
+    if (m.spec->build == BuildKind::CPython)
+        for (auto &note : m.notes)
+            for (const auto &[glob, why] : cpython_default_skips())
+                if (note.ends_with(": skipped (skip=)") && glob_match(glob, note.substr(0, note.find(':'))))
+                    note = note.substr(0, note.find(':')) + ": left out: " + why;
     bool skipped = std::any_of(m.notes.begin(), m.notes.end(),
                                [](const std::string &n) { return n.ends_with("skipped (skip=)"); });
     if (found.empty() && m.notes.empty())
@@ -265,6 +289,8 @@ fs::path default_capture_tool() {
 
 BuildResult run_build(const BuildOptions &options, Progress &progress) {
     Manifest manifest = load_manifest(options.manifest);
+    if (!options.cpython.empty())
+        add_cpython(manifest, options.cpython, fs::current_path());
     if (manifest.modules.empty())
         throw Error(options.manifest.string() + ": lists no modules");
     for (const auto &name : options.force) {
@@ -278,10 +304,11 @@ BuildResult run_build(const BuildOptions &options, Progress &progress) {
     std::error_code ec;
     if (!fs::exists(capture, ec))
         throw Error(capture.string() + ": the capture wrapper is missing (it is installed beside kmpack)");
-    PythonInfo py = query_python(options.python);
-    progress.note("python: " + py.executable + " " + py.version + " (" + py.libpl.string() + ")", true);
-    std::string toolchain = toolchain_identity(py);
-    std::vector<fs::path> search_dirs = compiler_search_dirs(py.cc.at(0));
+    // With an interpreter line, --python only lends its build tools.
+    PythonInfo host = query_python(options.python);
+    PythonInfo py = host;
+    bool interpreter = manifest.has_interpreter();
+    std::string toolchain = interpreter ? compiler_identity("gcc") : toolchain_identity(py);
 
     fs::path bdir = fs::absolute(options.build_dir).lexically_normal();
     for (const auto &m : manifest.modules)
@@ -301,11 +328,31 @@ BuildResult run_build(const BuildOptions &options, Progress &progress) {
     }
     BuildResult result;
 
+    // The interpreter first: every package is built with it. Nothing can be
+    // built without it, so its failure ends the build even with -k.
+    Interpreters interp{&py, nullptr};
+    if (interpreter) {
+        ModuleWork &m = work[0];
+        guarded(m, false, progress, [&] {
+            prepare_module(m, options, interp, toolchain, capture, progress);
+            CPythonLayout layout = cpython_layout(m.package_dir, m.work);
+            m.lib_dir = layout.lib_dir;
+            py = query_python(layout.python.string());
+            m.result.seconds = progress.elapsed(m.spec->name);
+        });
+        toolchain = toolchain_identity(py, m.key);
+        interp.tools = &host;
+    }
+    progress.note("python: " + py.executable + " " + py.version + " (" + py.libpl.string() + ")", true);
+    std::vector<fs::path> search_dirs = compiler_search_dirs(py.cc.at(0));
+
     // Sources and package builds, a module a job.
-    parallel_for(work.size(), options.jobs, [&](size_t i) {
-        guarded(work[i], options.keep_going, progress, [&] {
-            prepare_module(work[i], options, py, toolchain, capture, progress);
-            work[i].result.seconds = progress.elapsed(work[i].spec->name);
+    size_t first = interpreter ? 1 : 0;
+    parallel_for(work.size() - first, options.jobs, [&](size_t k) {
+        ModuleWork &m = work[first + k];
+        guarded(m, options.keep_going, progress, [&] {
+            prepare_module(m, options, interp, toolchain, capture, progress);
+            m.result.seconds = progress.elapsed(m.spec->name);
         });
     });
 
@@ -394,6 +441,10 @@ BuildResult run_build(const BuildOptions &options, Progress &progress) {
 
     nlohmann::json build = {{"kmpack_build", 1},
                             {"manifest", fs::absolute(options.manifest).lexically_normal().string()},
+                            {"cpython", options.cpython.empty()                            ? ""
+                                        : manifest.modules.front().kind == SourceKind::Git ? manifest.modules.front().source
+                                        : manifest.modules.front().local_path.string()},
+                            {"tools_python", host.executable},
                             {"python",
                              {{"executable", py.executable},
                               {"version", py.version},

@@ -11,7 +11,7 @@ namespace {
 
 // Fixed text: nothing from the user goes into it.
 constexpr const char *kQuery = R"(
-import json, shlex, sys, sysconfig
+import json, shlex, site, sys, sysconfig
 v = sysconfig.get_config_var
 def split(name, default=""):
     return shlex.split(v(name) or default)
@@ -32,6 +32,7 @@ print(json.dumps({
     "libs": libs,
     "stdlib": paths["stdlib"],
     "include": paths["include"],
+    "site_packages": site.getsitepackages(),
 }))
 )";
 
@@ -62,6 +63,7 @@ PythonInfo query_python(const std::string &python) {
         info.link_libs = j.at("libs").get<std::vector<std::string>>();
         info.stdlib = j.at("stdlib").get<std::string>();
         info.include = j.at("include").get<std::string>();
+        info.site_packages = j.at("site_packages").get<std::vector<std::string>>();
         return info;
     } catch (const nlohmann::json::exception &e) {
         throw Error("the interpreter '" + python + "' gave an unexpected sysconfig answer: " + e.what());

@@ -40,8 +40,11 @@ struct WriterCloser {
     }
 };
 
-bool has_build_file(const fs::path &dir) {
+// setup.py or pyproject.toml; for CPython, configure.
+bool has_build_file(const fs::path &dir, BuildKind kind) {
     std::error_code ec;
+    if (kind == BuildKind::CPython)
+        return fs::exists(dir / "configure", ec);
     return fs::exists(dir / "setup.py", ec) || fs::exists(dir / "pyproject.toml", ec);
 }
 
@@ -143,16 +146,19 @@ fs::path fetch_source(const ModuleSpec &module, const fs::path &dest, CommandRun
     if (!module.subdir.empty() && !fs::is_directory(dir, ec))
         throw Error(module.origin + ": subdir '" + module.subdir + "' does not exist in the source of '" +
                     module.name + "'");
-    if (module.subdir.empty() && !has_build_file(dir)) {
+    if (module.subdir.empty() && !has_build_file(dir, module.build)) {
         // An archive usually holds one top directory ("pkg-1.0/"): use it.
         std::vector<fs::path> entries;
         for (const auto &e : fs::directory_iterator(dir))
             entries.push_back(e.path());
-        if (entries.size() == 1 && fs::is_directory(entries[0]) && has_build_file(entries[0]))
+        if (entries.size() == 1 && fs::is_directory(entries[0]) && has_build_file(entries[0], module.build))
             dir = entries[0];
     }
-    if (!has_build_file(dir))
-        throw Error(module.origin + ": no setup.py or pyproject.toml in the source of '" + module.name + "'" +
+    if (!has_build_file(dir, module.build))
+        throw Error(module.origin + ": no " +
+                    (module.build == BuildKind::CPython ? "configure (a CPython source has one)"
+                                                        : "setup.py or pyproject.toml") +
+                    " in the source of '" + module.name + "'" +
                     (module.subdir.empty() ? " (use subdir= to name the directory that holds it)" : ""));
     return dir;
 }

@@ -21,8 +21,18 @@ std::vector<ModuleStatus> build_status(const fs::path &build_dir) {
         throw Error(build_json.string() + ": no build here (run 'kmpack build modules.txt', or give -B)");
     auto build = nlohmann::json::parse(read_file(build_json));
     Manifest manifest = load_manifest(build.at("manifest").get<std::string>());
+    std::string cpython = build.value("cpython", "");
+    if (!cpython.empty())
+        add_cpython(manifest, cpython, "/");
     PythonInfo py = query_python(build.at("python").at("executable").get<std::string>());
-    std::string toolchain = toolchain_identity(py);
+    // Keys as the build computes them: the interpreter's over the compiler,
+    // every other module's over the interpreter and its key.
+    std::string interpreter_key;
+    if (manifest.has_interpreter()) {
+        const ModuleSpec &spec = manifest.modules.front();
+        interpreter_key = module_key(spec, source_identity(spec), compiler_identity("gcc"));
+    }
+    std::string toolchain = toolchain_identity(py, interpreter_key);
 
     std::map<std::string, nlohmann::json> built;
     for (const auto &m : build.at("modules"))
@@ -33,7 +43,10 @@ std::vector<ModuleStatus> build_status(const fs::path &build_dir) {
         fs::path work = build_dir / "modules" / spec.name;
         auto recorded = recorded_key(work);
         if (recorded)
-            s.state = *recorded == module_key(spec, source_identity(spec), toolchain) ? "up to date" : "changed";
+            s.state = *recorded == (spec.build == BuildKind::CPython ? interpreter_key
+                                                                      : module_key(spec, source_identity(spec), toolchain))
+                          ? "up to date"
+                          : "changed";
         if (auto it = built.find(spec.name); it != built.end()) {
             for (const auto &so : it->second.at("shared_objects")) {
                 std::string stem = (build_dir / so.at("artifacts").get<std::string>()).string();

@@ -77,6 +77,18 @@ TEST_CASE("elf_symbols: a shared object's exports come from .dynsym") {
                          [](const ElfSymbol &a, const ElfSymbol &b) { return a.name < b.name; }));
 }
 
+TEST_CASE("elf_symbols: a shared object's soname; none for what has none or is not ELF") {
+    test::TempDir dir;
+    auto with = test::compile_c(dir.path(), "a.c", "int f(void) { return 1; }\n",
+                                {"-shared", "-fPIC", "-Wl,-soname,libkmtest.so.7"}, "libkmtest.so");
+    CHECK(read_soname(with) == "libkmtest.so.7");
+    auto without = test::compile_c(dir.path(), "b.c", "int g(void) { return 1; }\n", {"-shared", "-fPIC"}, "libb.so");
+    CHECK(read_soname(without).empty());
+    write_file_atomic(dir / "libscript.so", "/* GNU ld script */\nGROUP ( libc.so.6 )\n");
+    CHECK(read_soname(dir / "libscript.so").empty());
+    CHECK(read_soname(dir / "missing.so").empty());
+}
+
 TEST_CASE("elf_symbols: archives, and clear errors for what is not ELF") {
     test::TempDir dir;
     test::compile_c(dir.path(), "a.c", "int a;\n", {"-c"}, "a.o");

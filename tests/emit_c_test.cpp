@@ -139,9 +139,11 @@ TEST_CASE("emit_c: generated tables and the payload runtime, linked statically")
 TEST_CASE("emit_c: the main program's table registers with KM_DL_MAIN_PROGRAM") {
     std::vector<ElfSymbol> symbols = {{"PyLong_FromLong", SymbolKind::Function, SymbolBinding::Global, 30, false},
                                       {"strlen", SymbolKind::Ifunc, SymbolBinding::Global, 0, true}};
-    std::string c = emit_main_table_c(symbols);
+    std::string c = emit_main_table_c(symbols, {"libc.so.6", "libssl.so.3"});
     CHECK(c.find("KM_DL_ABI_VERSION, KM_DL_MAIN_PROGRAM, 0, 0, 0,") != std::string::npos);
     CHECK(c.find("{\"strlen\", &km_p1, 0UL},") != std::string::npos);
+    CHECK(c.find("    \"libc.so.6\",\n    \"libssl.so.3\",\n") != std::string::npos);
+    CHECK(c.find("km_program_libs, 2UL,") != std::string::npos);
     test::TempDir dir;
     write_file_atomic(dir / "t.c", c);
     test::run({"gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-c", "-I",

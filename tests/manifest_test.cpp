@@ -1,4 +1,5 @@
 #include "kmpack/error.h"
+#include "kmpack/fs.h"
 #include "kmpack/manifest.h"
 #include "test_util.h"
 
@@ -52,7 +53,7 @@ TEST_CASE("manifest: file:// URLs and .git paths are git sources") {
 TEST_CASE("manifest: errors name the file and line, with a fix") {
     CHECK(error_of("a b\n\nc d subdri=x\n") == "modules.txt:3: unknown setting 'subdri' (did you mean 'subdir'?)");
     CHECK(error_of("a b colour=red\n") ==
-          "modules.txt:1: unknown setting 'colour' (settings are: ref, subdir, skip, env, build)");
+          "modules.txt:1: unknown setting 'colour' (settings are: ref, subdir, skip, env, build, configure)");
     CHECK(error_of("lonely\n") == "modules.txt:1: module 'lonely' has no source (expected: NAME SOURCE [key=value ...])");
     CHECK(error_of("a x\nb y\na z\n") == "modules.txt:3: module 'a' is listed twice (first at modules.txt:1)");
     CHECK(error_of("a \"unterminated\n") == "modules.txt:1: unterminated quote");
@@ -60,7 +61,7 @@ TEST_CASE("manifest: errors name the file and line, with a fix") {
     CHECK(error_of("a dir subdir=../up\n") == "modules.txt:1: subdir '../up' must be a relative path inside the source");
     CHECK(error_of("a dir env=CC=clang\n") == "modules.txt:1: env cannot set CC: kmpack sets it to capture the build");
     CHECK(error_of("a dir env=NOVALUE\n") == "modules.txt:1: env needs NAME=VALUE, e.g. env=CFLAGS=-O1, got 'NOVALUE'");
-    CHECK(error_of("a dir build=make\n") == "modules.txt:1: build must be auto, setup.py or pip, got 'make'");
+    CHECK(error_of("a dir build=make\n") == "modules.txt:1: build must be auto, setup.py, pip or cpython, got 'make'");
     CHECK(error_of("-a dir\n").find("modules.txt:1: module name '-a'") == 0);
     CHECK(error_of("a -dir\n") == "modules.txt:1: source '-dir' must not be empty or start with '-'");
     CHECK(error_of("a git://h/r.git ref=-x\n") ==
@@ -72,7 +73,7 @@ TEST_CASE("manifest: errors name the file and line, with a fix") {
 TEST_CASE("manifest: every bad line is reported at once") {
     std::string e = error_of("a b subdri=x\nc d colour=y\n");
     CHECK(e == "modules.txt:1: unknown setting 'subdri' (did you mean 'subdir'?)\n"
-               "modules.txt:2: unknown setting 'colour' (settings are: ref, subdir, skip, env, build)");
+               "modules.txt:2: unknown setting 'colour' (settings are: ref, subdir, skip, env, build, configure)");
 }
 
 TEST_CASE("manifest: non-UTF-8, NUL bytes and very long lines are refused") {
@@ -103,4 +104,43 @@ TEST_CASE("glob_match") {
     CHECK(glob_match("pkg/*.so", "pkg/sub/a.so"));
     CHECK(glob_match("*_speedups*", "m/_speedups.cpython-311.so"));
     CHECK_FALSE(glob_match("pkg/a?.so", "pkg/abc.so"));
+}
+
+TEST_CASE("manifest: the interpreter line (build=cpython) goes first, once, and alone takes configure=") {
+    auto m = parse_manifest("kmhello examples/kmhello\n"
+                            "python Python-3.11.2.tar.xz build=cpython \"configure=--with-lto --without-doc-strings\"\n",
+                            "modules.txt", "/src", false);
+    REQUIRE(m.has_interpreter());
+    CHECK(m.modules[0].name == "python");
+    CHECK(m.modules[0].kind == SourceKind::Archive);
+    CHECK(m.modules[0].configure == std::vector<std::string>{"--with-lto", "--without-doc-strings"});
+    CHECK(m.modules[1].name == "kmhello");
+    CHECK_FALSE(parse_manifest("a b\n", "modules.txt", "/src", false).has_interpreter());
+
+    CHECK(error_of("p1 a.tar.gz build=cpython\np2 b.tar.gz build=cpython\n") ==
+          "modules.txt:2: a second interpreter (build=cpython); the first is at modules.txt:1");
+    CHECK(error_of("a dir configure=--with-lto\n") ==
+          "modules.txt:1: configure= applies to the interpreter line only (build=cpython)");
+    CHECK(error_of("a dir build=cpython configure=\n") ==
+          "modules.txt:1: configure needs arguments for CPython's ./configure, e.g. configure=--with-lto");
+}
+
+TEST_CASE("manifest: --cpython adds the interpreter line, unless there is one or 'python' is taken") {
+    test::TempDir dir;
+    write_file_atomic(dir / "Python-3.11.2.tgz", "not really");
+    auto m = parse_manifest("kmhello examples/kmhello\n", "modules.txt", dir.path(), false);
+    add_cpython(m, "Python-3.11.2.tgz", dir.path());
+    REQUIRE(m.has_interpreter());
+    CHECK(m.modules[0].name == "python");
+    CHECK(m.modules[0].origin == "--cpython");
+    CHECK(m.modules[0].local_path == dir / "Python-3.11.2.tgz");
+
+    CHECK_THROWS_WITH(add_cpython(m, "Python-3.11.2.tgz", dir.path()),
+                      "--cpython: --cpython names the interpreter already (build=cpython); give one or the other");
+    auto taken = parse_manifest("python examples/x\n", "modules.txt", dir.path(), false);
+    CHECK_THROWS_WITH(add_cpython(taken, "Python-3.11.2.tgz", dir.path()),
+                      Catch::Contains("the interpreter's module name 'python' is taken by modules.txt:1"));
+    auto fresh = parse_manifest("a b\n", "modules.txt", dir.path(), false);
+    CHECK_THROWS_WITH(add_cpython(fresh, "missing.tar.gz", dir.path()),
+                      Catch::StartsWith("--cpython: source 'missing.tar.gz' does not exist"));
 }

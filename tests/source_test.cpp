@@ -99,6 +99,14 @@ TEST_CASE("source: a local directory is copied, never written") {
     write_file_atomic(dir / "empty/README", "");
     CHECK_THROWS_WITH(fetch_source(spec(SourceKind::Directory, dir / "empty"), dir / "copy3", runner, dir / "log"),
                       Catch::Contains("no setup.py or pyproject.toml in the source of 'pkg'"));
+    // A CPython source is known by its configure, also one directory down.
+    auto cpython = spec(SourceKind::Directory, dir / "cpy");
+    cpython.build = BuildKind::CPython;
+    write_file_atomic(dir / "cpy/Python-3.11.2/configure", "#!/bin/sh\n");
+    CHECK(fetch_source(cpython, dir / "copy4", runner, dir / "log") == dir / "copy4/Python-3.11.2");
+    cpython.local_path = dir / "src";
+    CHECK_THROWS_WITH(fetch_source(cpython, dir / "copy5", runner, dir / "log"),
+                      Catch::Contains("no configure (a CPython source has one) in the source of 'pkg'"));
 }
 
 TEST_CASE("source: git over file:// with a ref") {

@@ -23,8 +23,13 @@ std::string tree_digest(const fs::path &dir);
 std::string source_identity(const ModuleSpec &module);
 
 // The toolchain's identity: the interpreter (version, LIBPL, compilers) and
-// the C compiler's own `--version`.
-std::string toolchain_identity(const PythonInfo &python);
+// the C compiler's own `--version`; with an interpreter kmpack built, also
+// that build's key, so a rebuilt interpreter rebuilds every package.
+std::string toolchain_identity(const PythonInfo &python, const std::string &interpreter_key = "");
+
+// What an interpreter build (build=cpython) is keyed on besides its source:
+// the `--version` of the C compiler `cc`.
+std::string compiler_identity(const std::string &cc);
 
 // This kmpack: its version and the MD5 of its own executable, so that a
 // rebuilt kmpack does not trust what an older one made.

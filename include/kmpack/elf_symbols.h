@@ -47,6 +47,11 @@ ObjectSymbols read_object(std::string_view bytes, const std::string &name);
 // each once: what dlopen(NULL) and RTLD_DEFAULT can answer.
 std::vector<ElfSymbol> read_program_symbols(const std::filesystem::path &path);
 
+// The DT_SONAME of a 64-bit little-endian ELF shared object ("libssl.so.3");
+// empty when it has none or is not one (a linker script such as glibc's
+// libc.so, say). Never throws.
+std::string read_soname(const std::filesystem::path &path);
+
 struct ArchiveMember {
     std::string name;
     std::string bytes;

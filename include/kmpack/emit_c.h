@@ -16,7 +16,9 @@ std::string c_string_literal(const std::string &bytes);
 std::string emit_symbols_c(const SoPlan &plan);
 
 // The C source registering the main program's table (KM_DL_MAIN_PROGRAM):
-// `symbols` by name, for dlopen(NULL) and RTLD_DEFAULT.
-std::string emit_main_table_c(const std::vector<ElfSymbol> &symbols);
+// `symbols` by name, for dlopen(NULL) and RTLD_DEFAULT; and the file names
+// of the system libraries linked in ("libc.so.6"), which dlopen answers with
+// the main program.
+std::string emit_main_table_c(const std::vector<ElfSymbol> &symbols, const std::vector<std::string> &system_libs = {});
 
 } // namespace kmpack

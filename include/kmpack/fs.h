@@ -17,6 +17,13 @@ std::string read_file(const fs::path &path);
 // rather than starting an empty one). The views point into `text`.
 std::vector<std::string_view> split_lines(std::string_view text);
 
+// The last `lines` lines of a log file, each indented as "  | line\n", for
+// error messages; empty when the file cannot be read.
+std::string log_tail(const fs::path &log, size_t lines);
+
+// Appends `text` to `path` in one write (O_APPEND), creating it when missing.
+void append_file(const fs::path &path, std::string_view text);
+
 // Writes `content` to a temporary file beside `path` and renames it into
 // place, so a reader sees either the old file or the whole new one. The
 // parent directory is created when missing.

@@ -5,6 +5,7 @@
 //   psutil     https://host/psutil.git         ref=release-5.9.8
 //   falcon     vendor/falcon-3.1.3.tar.gz      subdir=falcon-3.1.3 skip=falcon/cyutil/*
 //   mypkg      ../mypkg                        env=CFLAGS=-O1 build=pip
+//   python     Python-3.11.2.tar.xz            build=cpython configure="--with-lto"
 //
 // One module a line: a name, a source and optional key=value settings,
 // separated by blanks. A token may be double-quoted: "a b", where a
@@ -22,7 +23,9 @@
 namespace kmpack {
 
 enum class SourceKind { Directory, Archive, Git };
-enum class BuildKind { Auto, SetupPy, Pip };
+// CPython: the line is the interpreter itself (a CPython source), built
+// first; every other module is built against it. At most one per file.
+enum class BuildKind { Auto, SetupPy, Pip, CPython };
 
 struct ModuleSpec {
     std::string name;
@@ -34,12 +37,14 @@ struct ModuleSpec {
     std::vector<std::string> skip;    // globs over package-relative .so paths
     std::map<std::string, std::string> env; // extra environment for the build
     BuildKind build = BuildKind::Auto;
+    std::vector<std::string> configure; // extra ./configure arguments (build=cpython)
     std::string origin;               // "modules.txt:7", for messages
 };
 
 struct Manifest {
     std::filesystem::path file;
-    std::vector<ModuleSpec> modules;
+    std::vector<ModuleSpec> modules; // the interpreter (build=cpython), if any, first
+    bool has_interpreter() const { return !modules.empty() && modules.front().build == BuildKind::CPython; }
 };
 
 // Parses `text` read from `file`. Relative sources are resolved against
@@ -48,6 +53,12 @@ struct Manifest {
 // that local sources exist.
 Manifest parse_manifest(std::string_view text, const std::string &file,
                         const std::filesystem::path &base_dir, bool check_paths = true);
+
+// Adds the interpreter line `--cpython SOURCE` stands for: a module named
+// "python" built with build=cpython, first. A relative SOURCE is resolved
+// against `base_dir`. Error when it does not exist, when `manifest` has an
+// interpreter line already, or a module named "python".
+void add_cpython(Manifest &manifest, const std::string &source, const std::filesystem::path &base_dir);
 
 // Reads and parses a modules.txt.
 Manifest load_manifest(const std::filesystem::path &file);

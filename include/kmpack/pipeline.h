@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 struct BuildOptions {
     fs::path manifest = "modules.txt";
     fs::path build_dir = "kmpack-build";
-    std::string python = "python3";
+    std::string python = "python3";     // with an interpreter to build: lends its build tools
+    std::string cpython;                // --cpython: a CPython source to build the interpreter from
     unsigned jobs = 1;
     bool link = true;
     LinkOptions link_options;

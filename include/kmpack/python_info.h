@@ -20,6 +20,7 @@ struct PythonInfo {
     std::vector<std::string> link_libs; // LIBS, SYSLIBS and MODLIBS, split, in order
     std::filesystem::path stdlib;      // the standard library directory
     std::filesystem::path include;     // Python.h's directory
+    std::vector<std::string> site_packages; // site.getsitepackages(): where its build tools are
 };
 
 // Runs `python` once and reads its sysconfig. Error when it cannot run.

@@ -59,7 +59,12 @@ typedef struct km_dl_library {
     unsigned long ninit;
     const km_dl_fn_range *fini;  /* run in reverse order at exit, if opened */
     unsigned long nfini;
-    const char *const *needed;   /* package-relative paths opened first */
+    const char *const *needed;   /* package-relative paths opened first; for the
+                                    KM_DL_MAIN_PROGRAM table, the file names of the
+                                    system libraries linked into the program
+                                    ("libc.so.6", "libssl.so.3"): dlopen of a path
+                                    with such a file name answers with the main
+                                    program */
     unsigned long nneeded;
 } km_dl_library;
 

@@ -50,6 +50,8 @@
  * Error messages (dlerror)
  *
  *   km_dl: %s: not a pre-linked library (no registered path ends with '%s', no %s)
+ *     (unless it is a system library linked into the program, see linked_in:
+ *     then dlopen answers with the main program)
  *   km_dl: %s: not a pre-linked library (no registered path ends with '%s', cannot read %s)
  *   km_dl: %s: ambiguous (matches %s, %s[, ...])
  *   km_dl: %s: %s names '%s', which is not a registered library id
@@ -809,6 +811,24 @@ static int init(struct lib *lib, int mode)
 	return r;
 }
 
+/*
+ * Whether file names a system library the program was linked with: its
+ * file name is one the main table lists ("libc.so.6", "libssl.so.3"). Its
+ * symbols are the program's own. main_lib's list is fixed once registered.
+ */
+static int linked_in(const char *file)
+{
+	const km_dl_library *d;
+	const char *base = file_name(file);
+	pthread_rwlock_rdlock(&lock);
+	d = main_lib ? main_lib->def : 0;
+	pthread_rwlock_unlock(&lock);
+	for (unsigned long i = 0; d && i < d->nneeded; i++)
+		if (!strcmp(base, d->needed[i]))
+			return 1;
+	return 0;
+}
+
 /* ---- the dl* functions ---- */
 
 void *dlopen(const char *file, int mode)
@@ -816,8 +836,12 @@ void *dlopen(const char *file, int mode)
 	struct lib *lib;
 	if (!file)
 		return &main_handle;
-	if (!(lib = find(file)))
-		return 0;
+	if (!(lib = find(file))) {
+		if (!linked_in(file))
+			return 0;
+		err_pending = 0; /* find's complaint does not apply */
+		return &main_handle;
+	}
 	/* A reference only if open; then wait for a concurrent first open. */
 	if (mode & RTLD_NOLOAD)
 		return ref(lib, mode) || init(lib, mode) ? 0 : lib;

@@ -217,8 +217,9 @@ static const km_dl_symbol main_syms[] = {{"main_sym", &main_var, 4}, {"shared_na
 static const km_dl_symbol glob1_syms[] = {{"g1_only", &g1_only, 4}, {"shared_name", &g1_shared, 4}};
 static const km_dl_symbol glob2_syms[] = {{"g1_only", &g2_g1, 4}, {"g2_only", &g2_only, 4}};
 static const km_dl_symbol local_syms[] = {{"local_only", &local_only, 4}};
+static const char *const main_system_libs[] = {"libc.so.6", "libssl.so.3", "libssl.so"};
 static const km_dl_library main_lib = {.abi_version = KM_DL_ABI_VERSION, .flags = KM_DL_MAIN_PROGRAM,
-	.path = "python.km", .symbols = main_syms, .nsymbols = 2};
+	.path = "python.km", .symbols = main_syms, .nsymbols = 2, .needed = main_system_libs, .nneeded = 3};
 static const km_dl_library glob1_lib = {LIB("glob1.so", "glob1_km"), .name = "glob1.so",
 	.symbols = glob1_syms, .nsymbols = 2};
 static const km_dl_library glob2_lib = {LIB("glob2.so", "glob2_km"), .name = "glob2.so",
@@ -521,6 +522,27 @@ static void test_default(void)
 	CHECK(dlsym(dlopen(NULL, 0), "main_sym") == &main_var);
 }
 
+/* A system library linked into the program is the program. */
+static void test_linked_in(void)
+{
+	void *self = dlopen(NULL, RTLD_NOW);
+	CHECK(dlopen("libc.so.6", RTLD_NOW) == self);
+	CHECK(!dlerror());
+	CHECK(dlopen("/usr/lib/x86_64-linux-gnu/libssl.so.3", RTLD_NOW) == self);
+	CHECK(dlopen("libssl.so", RTLD_LAZY) == self);
+	CHECK(dlsym(dlopen("libc.so.6", RTLD_NOW), "main_sym") == &main_var);
+	/* Other libraries, and names that only start like a linked one, are not. */
+	CHECK(!dlopen("libcrypto.so.3", RTLD_NOW));
+	CHECK_STR(dlerror(), "km_dl: libcrypto.so.3: not a pre-linked library (no registered path ends with "
+	                     "'libcrypto.so.3', no libcrypto.so.3.km.id)");
+	CHECK(!dlopen("libc.so.9", RTLD_NOW)); /* another version */
+	CHECK(dlerror() != NULL);
+	CHECK(!dlopen("libc.so", RTLD_NOW));
+	CHECK(dlerror() != NULL);
+	CHECK(!dlopen("c.so.6", RTLD_NOW));
+	CHECK(dlerror() != NULL);
+}
+
 static void check_dladdr(const void *addr, const char *fname, const char *sname, const void *saddr)
 {
 	Dl_info info;
@@ -788,6 +810,7 @@ int main(int argc, char **argv)
 	test_noload_refcount();
 	test_constructors();
 	test_default();
+	test_linked_in();
 	test_dladdr();
 	test_register_refusals();
 	test_big_table();

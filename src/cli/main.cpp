@@ -144,8 +144,16 @@ int main(int argc, char **argv) {
     build_cmd->add_option("modules", build.manifest, "The module list (see README: modules.txt)")
         ->capture_default_str();
     build_cmd->add_option("-B,--build-dir", build.build_dir, "Work directory")->capture_default_str();
-    build_cmd->add_option("--python", build.python, "Interpreter whose headers, libpython and python.o are used")
+    build_cmd->add_option("--python", build.python,
+                          "Interpreter whose headers, libpython and python.o are used; with --cpython (or a "
+                          "build=cpython line), the one whose build tools (setuptools, Cython, pip, meson-python) "
+                          "the package builds borrow")
         ->capture_default_str();
+    build_cmd->add_option("--cpython", build.cpython,
+                          "A CPython source (directory, tarball or git URL) to build the interpreter from: "
+                          "configure --disable-shared, make, make install, once; its shared standard modules go "
+                          "into python.km like any extension, and every module is built with it. Debian: "
+                          "scripts/get-cpython-source.sh");
     build_cmd->add_option("-j,--jobs", build.jobs, "Modules and extension modules processed at once")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
@@ -163,7 +171,8 @@ int main(int argc, char **argv) {
                       "  kmpack build modules.txt --python /usr/bin/python3\n"
                       "  kmpack build modules.txt -B /tmp/kb --no-link\n"
                       "  kmpack build modules.txt --force=psutil -k\n"
-                      "  kmpack build modules.txt --cc 'gcc -static -fuse-ld=mold' --progress=plain\n\n"
+                      "  kmpack build modules.txt --cc 'gcc -static -fuse-ld=mold' --progress=plain\n"
+                      "  kmpack build modules.txt --cpython python3.11_3.11.2.orig.tar.gz\n\n"
                       "A second run redoes only what changed: a module is rebuilt when its modules.txt line, its\n"
                       "source content (directory or archive digest, git commit), the interpreter or the compiler\n"
                       "changed; python.km is relinked when any artifact or link option changed.\n\n"

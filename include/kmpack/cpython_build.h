@@ -1,0 +1,51 @@
+// The interpreter from CPython source: ./configure --disable-shared, make and
+// make install, with every compile and link going through the capture
+// wrapper. Its shared standard modules are then post-processed exactly like a
+// package's extension modules, and the third-party modules are built with
+// the installed interpreter, against its headers.
+#pragma once
+
+#include "kmpack/manifest.h"
+#include "kmpack/process.h"
+#include "kmpack/progress.h"
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kmpack {
+
+namespace fs = std::filesystem;
+
+// Where a CPython build put what kmpack needs.
+struct CPythonLayout {
+    fs::path prefix;  // the installation: <work>/install
+    fs::path python;  // <prefix>/bin/python3
+    fs::path lib_dir; // the shared standard modules: <source>/build/lib.<platform>-<version> (pybuilddir.txt)
+};
+
+// The layout of the CPython built from `source_dir` into `work`. Error when
+// the build is not there (pybuilddir.txt or the interpreter missing).
+CPythonLayout cpython_layout(const fs::path &source_dir, const fs::path &work);
+
+// The commands that build and install CPython in `source_dir` with prefix
+// <work>/install: configure (with `spec.configure` appended), make -j`jobs`
+// and make install. `capture` wraps the C and C++ compilers; `env` is the
+// capture and reproducibility environment every package build gets.
+std::vector<std::pair<std::string, Command>> cpython_build_commands(const ModuleSpec &spec, const fs::path &source_dir,
+                                                                    const fs::path &work, const fs::path &capture,
+                                                                    const std::map<std::string, std::string> &env,
+                                                                    unsigned jobs, const fs::path &log);
+
+// Builds CPython (the commands above, each a progress phase); Error with the
+// log's tail when a step fails.
+CPythonLayout build_cpython(const ModuleSpec &spec, const fs::path &source_dir, const fs::path &work,
+                            const fs::path &capture, const std::map<std::string, std::string> &env, unsigned jobs,
+                            const fs::path &log, CommandRunner &runner, Progress &progress);
+
+// The shared standard modules kmpack leaves out, as skip globs, each with why.
+const std::vector<std::pair<std::string, std::string>> &cpython_default_skips();
+
+} // namespace kmpack

@@ -1,0 +1,81 @@
+#include "kmpack/cpython_build.h"
+
+#include "kmpack/error.h"
+#include "kmpack/fs.h"
+
+#include <cctype>
+
+namespace kmpack {
+
+CPythonLayout cpython_layout(const fs::path &source_dir, const fs::path &work) {
+    CPythonLayout layout;
+    layout.prefix = work / "install";
+    layout.python = layout.prefix / "bin" / "python3";
+    fs::path builddir_file = source_dir / "pybuilddir.txt";
+    std::error_code ec;
+    if (!fs::exists(builddir_file, ec))
+        throw Error(builddir_file.string() + ": missing; the CPython build did not finish (build it again with --force)");
+    std::string rel = read_file(builddir_file);
+    while (!rel.empty() && std::isspace(static_cast<unsigned char>(rel.back())))
+        rel.pop_back();
+    if (rel.empty() || fs::path(rel).is_absolute() || rel.find("..") != std::string::npos)
+        throw Error(builddir_file.string() + ": unexpected content '" + rel + "'");
+    layout.lib_dir = source_dir / rel;
+    if (!fs::exists(layout.python, ec))
+        throw Error(layout.python.string() + ": missing; the CPython installation did not finish (build it again "
+                                             "with --force)");
+    return layout;
+}
+
+std::vector<std::pair<std::string, Command>> cpython_build_commands(const ModuleSpec &spec, const fs::path &source_dir,
+                                                                    const fs::path &work, const fs::path &capture,
+                                                                    const std::map<std::string, std::string> &env,
+                                                                    unsigned jobs, const fs::path &log) {
+    Command base;
+    base.cwd = source_dir;
+    base.output = log;
+    base.env = env;
+    // configure records CC in sysconfig, which the packages built later use:
+    // it stays the plain compiler there. make gets the wrapped one, and hands
+    // it on to setup.py, which links the shared modules.
+    std::vector<std::string> wrapped = {"CC=" + shell_quote({capture.string(), "gcc"}),
+                                        "CXX=" + shell_quote({capture.string(), "g++"})};
+    Command configure = base;
+    configure.argv = {"./configure", "--disable-shared", "--prefix=" + (work / "install").string(),
+                      "--with-ensurepip=install", "CC=gcc", "CXX=g++"};
+    configure.argv.insert(configure.argv.end(), spec.configure.begin(), spec.configure.end());
+    Command make = base;
+    make.argv = {"make", "-j" + std::to_string(std::max(1u, jobs))};
+    make.argv.insert(make.argv.end(), wrapped.begin(), wrapped.end());
+    Command install = base;
+    install.argv = {"make", "install"};
+    install.argv.insert(install.argv.end(), wrapped.begin(), wrapped.end());
+    return {{"configure", configure}, {"make", make}, {"install", install}};
+}
+
+CPythonLayout build_cpython(const ModuleSpec &spec, const fs::path &source_dir, const fs::path &work,
+                            const fs::path &capture, const std::map<std::string, std::string> &env, unsigned jobs,
+                            const fs::path &log, CommandRunner &runner, Progress &progress) {
+    for (const auto &[phase, command] : cpython_build_commands(spec, source_dir, work, capture, env, jobs, log)) {
+        progress.phase(spec.name, phase);
+        CommandResult result = runner.run(command);
+        if (!result.ok()) {
+            throw Error(spec.name + ": CPython's " + phase + " failed (" + result.describe() + ")\n" +
+                        log_tail(log, 15) +
+                        "  full log: " + log.string() + "\n  command: " + shell_quote(command.argv));
+        }
+    }
+    return cpython_layout(source_dir, work);
+}
+
+const std::vector<std::pair<std::string, std::string>> &cpython_default_skips() {
+    static const std::vector<std::pair<std::string, std::string>> skips = {
+        {"_tkinter.*", "Tk's static archive needs X11's, which its link line does not name (Debian ships "
+                       "_tkinter apart, in python3-tk)"},
+        {"nis.*", "libtirpc's static archive needs GSS-API (Kerberos), which Debian ships no static archive of "
+                  "(nis is deprecated, and gone in Python 3.13)"},
+    };
+    return skips;
+}
+
+} // namespace kmpack
