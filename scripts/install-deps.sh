@@ -7,9 +7,19 @@ packages=(
   python3 python3-dev libpython3.11-dev python3-setuptools python3-pip python3-wheel cython3
   zlib1g-dev libexpat1-dev libarchive-dev musl-tools mold
   clang libclang-rt-14-dev meson python3-mesonpy
+  # CPython from source (--cpython): the libraries of its shared standard
+  # modules, each with its static archive.
+  libffi-dev libsqlite3-dev liblzma-dev libbz2-dev libncurses-dev libreadline-dev
+  uuid-dev libgdbm-dev libgdbm-compat-dev libnsl-dev libtirpc-dev
 )
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 export DEBIAN_FRONTEND=noninteractive
+# A deb-src line, for scripts/get-cpython-source.sh (apt-get source python3.11).
+if ! grep -rqs 'deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  printf '%s\n' 'Types: deb-src' 'URIs: http://deb.debian.org/debian' 'Suites: bookworm bookworm-updates' \
+    'Components: main' 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' |
+    "${sudo_cmd[@]}" tee /etc/apt/sources.list.d/kmpack-deb-src.sources >/dev/null
+fi
 "${sudo_cmd[@]}" apt-get update -q
 "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${packages[@]}"

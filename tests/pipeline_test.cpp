@@ -197,6 +197,43 @@ TEST_CASE("pipeline: a changed source, setting or --force rebuilds that module o
     CHECK(build_error(o) == "--force=nosuch: no such module in " + (dir / "modules.txt").string());
 }
 
+TEST_CASE("pipeline: switching --mode relinks, and built-in mode makes the module a built-in one") {
+    test::TempDir dir;
+    write_package(dir / "pkg", kModule); // PyModule_Create with the short name "_m"
+    write_file_atomic(dir / "modules.txt", "pkg pkg\n");
+    BuildOptions o = options_for(dir);
+    std::string python_km = (dir / "kb/dist/python.km").string();
+    std::string probe = "import sys, pkg._m as m\n"
+                        "from _frozen_importlib import BuiltinImporter\n"
+                        "print('pkg._m' in sys.builtin_module_names, m.__name__, m.__spec__.loader is BuiltinImporter)\n";
+    CHECK(build(o).linked);
+    CHECK(test::run({python_km, "-c", probe}) == "False pkg._m False\n");
+
+    o.link_options.mode = LinkMode::Builtin;
+    BuildResult builtin = build(o);
+    CHECK(builtin.linked);
+    CHECK(builtin.packages_built == 0);
+    CHECK_FALSE(build(o).linked);
+    // The full name, though the module asked for "_m": the init function sets
+    // the package context, as CPython's extension loader does.
+    CHECK(test::run({python_km, "-c", probe}) == "True pkg._m True\n");
+    CHECK(read_file(dir / "kb/payload/km_inittab.c").find("{\"pkg._m\", km_init0},") != std::string::npos);
+
+    o.link_options.mode = LinkMode::Registry;
+    CHECK(build(o).linked);
+    CHECK(test::run({python_km, "-c", probe}) == "False pkg._m False\n");
+
+    // 'kmpack link' into the same directory: the next build links again.
+    LinkOptions link;
+    link.mode = LinkMode::Builtin;
+    std::ostringstream out;
+    Progress progress(out, ProgressStyle::Plain, Verbosity::Normal, false);
+    link_python(dir / "kb", link, progress);
+    CHECK(test::run({python_km, "-c", probe}) == "True pkg._m True\n");
+    CHECK(build(o).linked);
+    CHECK(test::run({python_km, "-c", probe}) == "False pkg._m False\n");
+}
+
 TEST_CASE("pipeline: --keep-going builds what it can, reports the failure and links nothing") {
     test::TempDir dir;
     write_package(dir / "good", kModule);

@@ -1,8 +1,10 @@
 // Linking python.km: the interpreter's python.o and libpython, the payload
-// runtime, every .so's registration object and renamed archive, and the
-// system libraries they need; then laying out the run-time tree beside it.
+// runtime, every .so's registration object and renamed archive (and in
+// built-in mode the table of built-in modules), and the system libraries
+// they need; then laying out the run-time tree beside it.
 #pragma once
 
+#include "kmpack/link_mode.h"
 #include "kmpack/progress.h"
 #include "kmpack/python_info.h"
 
@@ -25,6 +27,7 @@ struct LinkOptions {
                            // replace the interpreter's LIBPL ones
     unsigned jobs = 1;
     bool main_table = true; // link twice so dlopen(NULL)/RTLD_DEFAULT see every symbol
+    LinkMode mode = LinkMode::Registry; // how python.km imports the extension modules
 };
 
 struct LinkResult {

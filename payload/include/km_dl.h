@@ -4,7 +4,7 @@
  * kmpack generates one `<base>.km.symbols.c` per extension module. It fills
  * in a `km_dl_library` and registers it from a constructor, before `main`.
  * The runtime (km_dl.c) then answers dlopen/dlsym/dlclose/dlerror/dladdr
- * from the registered tables.
+ * from the registered tables, and km_dl_open_id() opens a library by id.
  *
  * This header is the single definition of the table layout. kmpack's
  * generator (src/emit_c.cpp) emits code against it and a test compiles the
@@ -79,6 +79,23 @@ int km_dl_register(const km_dl_library *lib);
 
 /* The reason the last failed km_dl_register() call on this thread failed. */
 const char *km_dl_register_error(void);
+
+/*
+ * Opens the registered library whose id is `id` (km_dl_library.id, as in
+ * its .km.id file) exactly as dlopen() of its path would: its needed
+ * libraries are opened first, its deferred constructors run on the first
+ * open, and a reference is taken. `mode` is dlopen's (RTLD_NOW,
+ * RTLD_GLOBAL, RTLD_NOLOAD, ...). For code that knows the library but has
+ * no path, such as the init functions of the built-in modules kmpack
+ * generates (--mode=builtin). Returns the handle dlopen() gives for that
+ * library, or NULL with the reason in dlerror():
+ *   km_dl: %s: not a registered library id
+ * (and dlopen's own messages for a needed library, RTLD_NOLOAD, memory).
+ * An addition to the runtime's functions; the table layout, and so
+ * KM_DL_ABI_VERSION, is unchanged. KM_DL_HAVE_OPEN_ID says it is there.
+ */
+#define KM_DL_HAVE_OPEN_ID 1
+void *km_dl_open_id(const char *id, int mode);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
 /*
- * km_dl.c - dlopen, dlsym, dlclose, dlerror and dladdr for a static python.km.
+ * km_dl.c - dlopen, dlsym, dlclose, dlerror and dladdr for a static python.km,
+ * and km_dl_open_id, which opens a registered library by its id.
  *
  * A fully static executable cannot map a real .so. kmpack links every
  * extension module into python.km under renamed symbols, and a generated
@@ -56,6 +57,8 @@
  *   km_dl: %s: ambiguous (matches %s, %s[, ...])
  *   km_dl: %s: %s names '%s', which is not a registered library id
  *   km_dl: %s: not open (RTLD_NOLOAD)
+ *   km_dl: %s: not a registered library id       (km_dl_open_id)
+ *   km_dl: km_dl_open_id: NULL id
  *   km_dl: %s: needed library '%s' is not registered
  *   km_dl: %s: out of memory
  *   km_dl: %s: undefined symbol: %s
@@ -831,21 +834,43 @@ static int linked_in(const char *file)
 
 /* ---- the dl* functions ---- */
 
+/* Opens lib found by dlopen or km_dl_open_id: constructors, then a reference. */
+static void *open_lib(struct lib *lib, int mode)
+{
+	/* A reference only if open; then wait for a concurrent first open. */
+	if (mode & RTLD_NOLOAD)
+		return ref(lib, mode) || init(lib, mode) ? 0 : lib;
+	return init(lib, mode) || ref(lib, mode) ? 0 : lib;
+}
+
 void *dlopen(const char *file, int mode)
 {
 	struct lib *lib;
 	if (!file)
 		return &main_handle;
-	if (!(lib = find(file))) {
-		if (!linked_in(file))
-			return 0;
-		err_pending = 0; /* find's complaint does not apply */
-		return &main_handle;
+	if ((lib = find(file)))
+		return open_lib(lib, mode);
+	if (!linked_in(file))
+		return 0;
+	err_pending = 0; /* find's complaint does not apply */
+	return &main_handle;
+}
+
+void *km_dl_open_id(const char *id, int mode)
+{
+	struct lib *lib;
+	if (!id) {
+		set_error("km_dl: km_dl_open_id: NULL id");
+		return 0;
 	}
-	/* A reference only if open; then wait for a concurrent first open. */
-	if (mode & RTLD_NOLOAD)
-		return ref(lib, mode) || init(lib, mode) ? 0 : lib;
-	return init(lib, mode) || ref(lib, mode) ? 0 : lib;
+	pthread_rwlock_rdlock(&lock);
+	lib = find_id(id);
+	pthread_rwlock_unlock(&lock);
+	if (!lib) {
+		set_error("km_dl: %s: not a registered library id", id);
+		return 0;
+	}
+	return open_lib(lib, mode);
 }
 
 /* The main program's table, then the RTLD_GLOBAL libraries in open order. */

@@ -210,6 +210,23 @@ static const km_dl_library km_lib = {KM_DL_ABI_VERSION, 0, "gen.cpython-311-x86_
 	"pkg/gen.cpython-311-x86_64-linux-gnu.so", "gen_0123abcd_km", km_symbols, 1, km_init, 1, 0, 0, 0, 0};
 __attribute__((constructor)) static void km_register(void) { km_dl_register(&km_lib); }
 
+/* ---- byid: opened by id, as a built-in module's init function does ---- */
+
+static void byid_dep_init(void) { log_char('D'); }
+static void byid_init(void) { log_char('I'); }
+static int byid_obj;
+static const km_dl_fn byid_dep_fns[] = {byid_dep_init}, byid_fns[] = {byid_init};
+static const km_dl_fn_range byid_dep_range[] = {{byid_dep_fns, byid_dep_fns + 1, 0}};
+static const km_dl_fn_range byid_range[] = {{byid_fns, byid_fns + 1, 0}};
+static const char *const byid_needed[] = {"pkg/byid_dep.so"}, *const byid_broken_needed[] = {"pkg/gone.so"};
+static const km_dl_symbol byid_syms[] = {{"PyInit_byid", &byid_obj, 4}};
+static const km_dl_library byid_dep_lib = {LIB("pkg/byid_dep.so", "byid_dep_km"), .name = "byid_dep.so",
+	.init = byid_dep_range, .ninit = 1};
+static const km_dl_library byid_lib = {LIB("pkg/byid.so", "byid_km"), .name = "byid.so",
+	.symbols = byid_syms, .nsymbols = 1, .init = byid_range, .ninit = 1, .needed = byid_needed, .nneeded = 1};
+static const km_dl_library byid_broken_lib = {LIB("pkg/byid_broken.so", "byid_broken_km"),
+	.name = "byid_broken.so", .needed = byid_broken_needed, .nneeded = 1};
+
 /* ---- the main program and RTLD_GLOBAL / RTLD_LOCAL libraries ---- */
 
 static int main_var, main_shared, g1_shared, g1_only, g2_g1, g2_only, local_only;
@@ -231,6 +248,7 @@ static const km_dl_library *const startup_libs[] = {
 	&routing_lib, &media_lib, &spam_lib, &timing_lib, &c_lib, &a_lib, &b_lib, &order_lib,
 	&dup1_lib, &dup2_lib, &m1_lib, &m2_lib, &m3_lib, &m4_lib, &noload_lib, &broken_lib,
 	&alias_lib, &nested_lib, &selfopen_lib, &main_lib, &glob1_lib, &glob2_lib, &local_lib,
+	&byid_dep_lib, &byid_lib, &byid_broken_lib,
 };
 
 static int startup_refusals;
@@ -472,6 +490,39 @@ static void test_constructors(void)
 	CHECK_STR(dlerror(), "km_dl: broken.so: needed library 'nowhere/missing.so' is not registered");
 	CHECK(!dlopen("broken.so", RTLD_NOW | RTLD_NOLOAD) && broken_inits == 0);
 	CHECK(dlerror() != NULL);
+}
+
+static void test_open_id(void)
+{
+	void *h;
+
+	CHECK(km_dl_open_id("spam_3333_km", RTLD_NOW) == dlopen(SPAM, RTLD_NOW));
+	CHECK(!km_dl_open_id("byid_km", RTLD_NOW | RTLD_NOLOAD));
+	CHECK_STR(dlerror(), "km_dl: pkg/byid.so: not open (RTLD_NOLOAD)");
+
+	/* As dlopen: the needed library's constructors first, then its own, once. */
+	log_buf[0] = 0;
+	h = km_dl_open_id("byid_km", RTLD_NOW);
+	CHECK(h != NULL);
+	CHECK_STR(log_buf, "DI");
+	CHECK(km_dl_open_id("byid_km", RTLD_NOW) == h && dlopen("/site/pkg/byid.so", RTLD_NOW) == h);
+	CHECK(dlopen("pkg/byid_dep.so", RTLD_NOW | RTLD_NOLOAD) == km_dl_open_id("byid_dep_km", RTLD_NOW));
+	CHECK_STR(log_buf, "DI");
+	CHECK(dlsym(h, "PyInit_byid") == &byid_obj);
+	CHECK(dlclose(h) == 0 && dlclose(h) == 0 && dlclose(h) == 0 && dlclose(h) != 0);
+	CHECK(dlerror() != NULL);
+
+	CHECK(!km_dl_open_id("nosuch_km", RTLD_NOW));
+	CHECK_STR(dlerror(), "km_dl: nosuch_km: not a registered library id");
+	CHECK(!km_dl_open_id("", RTLD_NOW));
+	CHECK_STR(dlerror(), "km_dl: : not a registered library id");
+	CHECK(!km_dl_open_id(NULL, RTLD_NOW));
+	CHECK_STR(dlerror(), "km_dl: km_dl_open_id: NULL id");
+	/* The main program has no id; a path is no id. */
+	CHECK(!km_dl_open_id("pkg/byid.so", RTLD_NOW));
+	CHECK_STR(dlerror(), "km_dl: pkg/byid.so: not a registered library id");
+	CHECK(!km_dl_open_id("byid_broken_km", RTLD_NOW));
+	CHECK_STR(dlerror(), "km_dl: pkg/byid_broken.so: needed library 'pkg/gone.so' is not registered");
 }
 
 static void test_default(void)
@@ -809,6 +860,7 @@ int main(int argc, char **argv)
 	test_dlsym_dlerror();
 	test_noload_refcount();
 	test_constructors();
+	test_open_id();
 	test_default();
 	test_linked_in();
 	test_dladdr();

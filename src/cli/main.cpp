@@ -42,9 +42,19 @@ struct LinkFlags {
     std::vector<std::string> link_args;
     std::string output;
     std::string cpython_tree;
+    std::string mode = "registry";
     bool no_main_table = false;
 
     void add_to(CLI::App *app) {
+        app->add_option("--mode", mode,
+                        "How python.km imports the extension modules. registry: CPython's extension "
+                        "loader dlopen()s each module's package path, answered from the runtime's tables "
+                        "(the __file__, loader and constructors of a real .so). builtin: each module is "
+                        "also a built-in module under its full name (sys.builtin_module_names), created "
+                        "by BuiltinImporter with no dlopen at import; dlopen()/dlsym of the libraries "
+                        "still work. See README: Registry mode and built-in mode")
+            ->check(CLI::IsMember({"registry", "builtin"}))
+            ->capture_default_str();
         app->add_flag("--no-main-table", no_main_table,
                       "Link once, without the table of every symbol of python.km that dlopen(NULL) and "
                       "dlsym(RTLD_DEFAULT, ...) answer from (smaller, faster to link)");
@@ -69,6 +79,7 @@ struct LinkFlags {
         o.output_dir = output;
         o.cpython_tree = cpython_tree;
         o.main_table = !no_main_table;
+        o.mode = *kmpack::parse_link_mode(mode); // CLI11 checked the word
         return o;
     }
 };
@@ -172,12 +183,16 @@ int main(int argc, char **argv) {
                       "  kmpack build modules.txt -B /tmp/kb --no-link\n"
                       "  kmpack build modules.txt --force=psutil -k\n"
                       "  kmpack build modules.txt --cc 'gcc -static -fuse-ld=mold' --progress=plain\n"
+                      "  kmpack build modules.txt --mode=builtin -o dist-builtin\n"
                       "  kmpack build modules.txt --cpython python3.11_3.11.2.orig.tar.gz\n\n"
                       "A second run redoes only what changed: a module is rebuilt when its modules.txt line, its\n"
                       "source content (directory or archive digest, git commit), the interpreter or the compiler\n"
-                      "changed; python.km is relinked when any artifact or link option changed.\n\n"
+                      "changed; python.km is relinked when any artifact or link option (--mode too) changed.\n\n"
                       "Writes, beside each built .so: <base>.km.json, <base>.km.symmap, <base>.km.symbols.c and\n"
-                      "<base>.km.lib.a; then <build-dir>/dist/python.km, python.km._pth, python.km.linkline, lib/.");
+                      "<base>.km.lib.a; then <build-dir>/dist/python.km, python.km._pth, python.km.linkline, lib/.\n\n"
+                      "--mode=registry (default): python.km's dlopen() answers CPython's extension loader from\n"
+                      "the registry. --mode=builtin: the modules are built-in modules under their full names\n"
+                      "(payload/km_inittab.c); the registry is linked too.");
 
     // link
     std::string link_dir = "kmpack-build";
@@ -195,7 +210,11 @@ int main(int argc, char **argv) {
     link_cmd->footer("Examples:\n"
                      "  kmpack link\n"
                      "  kmpack link --modules kmhello,kmzlib -o /tmp/small\n"
-                     "  kmpack link --cc 'gcc -static -fuse-ld=mold'");
+                     "  kmpack link --cc 'gcc -static -fuse-ld=mold'\n"
+                     "  kmpack link --mode=builtin -o /tmp/builtin\n\n"
+                     "--mode=builtin makes every extension module a built-in module under its full name\n"
+                     "(sys.builtin_module_names); --mode=registry (default) imports them by dlopen() of their\n"
+                     "package path, answered from the registry. Both keep dlopen()/dlsym of the libraries.");
 
     // list
     std::string list_dir = "kmpack-build";
