@@ -38,11 +38,12 @@ std::vector<std::pair<std::string, Command>> cpython_build_commands(const Module
     // configure records CC in sysconfig, which the packages built later use:
     // it stays the plain compiler there. make gets the wrapped one, and hands
     // it on to setup.py, which links the shared modules.
-    std::vector<std::string> wrapped = {"CC=" + shell_quote({capture.string(), "gcc"}),
-                                        "CXX=" + shell_quote({capture.string(), "g++"})};
+    std::vector<std::string> wrapped = {"CC=" + shell_quote({capture.string(), kCPythonCC}),
+                                        "CXX=" + shell_quote({capture.string(), kCPythonCXX})};
     Command configure = base;
     configure.argv = {"./configure", "--disable-shared", "--prefix=" + (work / "install").string(),
-                      "--with-ensurepip=install", "CC=gcc", "CXX=g++"};
+                      "--with-ensurepip=install", std::string("CC=") + kCPythonCC,
+                      std::string("CXX=") + kCPythonCXX};
     configure.argv.insert(configure.argv.end(), spec.configure.begin(), spec.configure.end());
     Command make = base;
     make.argv = {"make", "-j" + std::to_string(std::max(1u, jobs))};

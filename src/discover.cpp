@@ -6,13 +6,14 @@
 #include "kmpack/manifest.h"
 #include "kmpack/parallel.h"
 
+#include <algorithm>
 #include <map>
 #include <thread>
 
 namespace kmpack {
 
 std::vector<FoundSharedObject> discover_shared_objects(const fs::path &work, const fs::path &lib_dir,
-                                                       const std::vector<std::string> &skip,
+                                                       const std::vector<SkipRule> &skip,
                                                        const std::vector<fs::path> &search_dirs,
                                                        std::vector<std::string> &notes) {
     auto links = reconstruct_links(read_capture_log(work / "capture.jsonl"), work, search_dirs);
@@ -53,11 +54,10 @@ std::vector<FoundSharedObject> discover_shared_objects(const fs::path &work, con
             notes.push_back(link.output.string() + ": linked but not part of the installed package; ignored");
             continue;
         }
-        bool skipped = false;
-        for (const auto &pattern : skip)
-            skipped = skipped || glob_match(pattern, f.rel_path);
-        if (skipped) {
-            notes.push_back(f.rel_path + ": skipped (skip=)");
+        auto rule = std::find_if(skip.begin(), skip.end(),
+                                 [&](const SkipRule &r) { return glob_match(r.glob, f.rel_path); });
+        if (rule != skip.end()) {
+            notes.push_back(f.rel_path + (rule->why.empty() ? ": skipped (skip=)" : ": left out: " + rule->why));
             continue;
         }
         f.link = std::move(link);

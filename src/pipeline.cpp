@@ -161,17 +161,15 @@ void prepare_module(ModuleWork &m, const BuildOptions &options, const Interprete
 std::vector<FoundSo> find_shared_objects(ModuleWork &m, size_t index, const std::vector<fs::path> &search_dirs) {
     m.notes.clear();
     std::vector<FoundSo> found;
-    std::vector<std::string> skip = m.spec->skip;
+    // The interpreter's default rules first: their reason is the one to give.
+    std::vector<SkipRule> skip;
     if (m.spec->build == BuildKind::CPython)
         for (const auto &[glob, why] : cpython_default_skips())
-            skip.push_back(glob);
+            skip.push_back({glob, why});
+    for (const auto &glob : m.spec->skip)
+        skip.push_back({glob, ""});
     for (auto &so : discover_shared_objects(m.work, m.lib_dir, skip, search_dirs, m.notes))
         found.push_back({std::move(so), index});
-    if (m.spec->build == BuildKind::CPython)
-        for (auto &note : m.notes)
-            for (const auto &[glob, why] : cpython_default_skips())
-                if (note.ends_with(": skipped (skip=)") && glob_match(glob, note.substr(0, note.find(':'))))
-                    note = note.substr(0, note.find(':')) + ": left out: " + why;
     bool skipped = std::any_of(m.notes.begin(), m.notes.end(),
                                [](const std::string &n) { return n.ends_with("skipped (skip=)"); });
     if (found.empty() && m.notes.empty())
@@ -310,7 +308,7 @@ BuildResult run_build(const BuildOptions &options, Progress &progress) {
     PythonInfo host = query_python(options.python);
     PythonInfo py = host;
     bool interpreter = manifest.has_interpreter();
-    std::string toolchain = interpreter ? compiler_identity("gcc") : toolchain_identity(py);
+    std::string toolchain = interpreter ? compiler_identity(kCPythonCC) : toolchain_identity(py);
 
     fs::path bdir = fs::absolute(options.build_dir).lexically_normal();
     for (const auto &m : manifest.modules)

@@ -1,6 +1,7 @@
 #include "kmpack/status.h"
 
 #include "kmpack/build_cache.h"
+#include "kmpack/cpython_build.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/manifest.h"
@@ -30,7 +31,7 @@ std::vector<ModuleStatus> build_status(const fs::path &build_dir) {
     std::string interpreter_key;
     if (manifest.has_interpreter()) {
         const ModuleSpec &spec = manifest.modules.front();
-        interpreter_key = module_key(spec, source_identity(spec), compiler_identity("gcc"));
+        interpreter_key = module_key(spec, source_identity(spec), compiler_identity(kCPythonCC));
     }
     std::string toolchain = toolchain_identity(py, interpreter_key);
 

@@ -19,6 +19,11 @@ namespace kmpack {
 
 namespace fs = std::filesystem;
 
+// The compilers CPython is built with; configure records them in sysconfig,
+// so the packages built later use them too.
+inline constexpr const char *kCPythonCC = "gcc";
+inline constexpr const char *kCPythonCXX = "g++";
+
 // Where a CPython build put what kmpack needs.
 struct CPythonLayout {
     fs::path prefix;  // the installation: <work>/install

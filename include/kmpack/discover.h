@@ -12,6 +12,13 @@ namespace kmpack {
 
 namespace fs = std::filesystem;
 
+// A .so left out: package-relative paths matching `glob`, noted as
+// "<path>: left out: <why>", or "<path>: skipped (skip=)" when `why` is empty.
+struct SkipRule {
+    std::string glob;
+    std::string why;
+};
+
 struct FoundSharedObject {
     fs::path linked_as;   // the output path of its link, as other link lines name it
     LinkInputs link;      // link.output: the file in the installed tree
@@ -22,10 +29,10 @@ struct FoundSharedObject {
 // Every .so linked in the build in `work` (its capture.jsonl) that belongs to
 // the package installed in `lib_dir`, with its package-relative path. A
 // build that links elsewhere (pip) is matched by content. Links that are gone,
-// not installed, or match a `skip` glob are left out, each with a line in
-// `notes` saying why.
+// not installed, or match a `skip` rule (the first that matches says why)
+// are left out, each with a line in `notes` saying why.
 std::vector<FoundSharedObject> discover_shared_objects(const fs::path &work, const fs::path &lib_dir,
-                                                       const std::vector<std::string> &skip,
+                                                       const std::vector<SkipRule> &skip,
                                                        const std::vector<fs::path> &search_dirs,
                                                        std::vector<std::string> &notes);
 
