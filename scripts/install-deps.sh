@@ -5,7 +5,9 @@ packages=(
   build-essential cmake git pkg-config ca-certificates
   llvm-19-dev libssl-dev nlohmann-json3-dev libcli11-dev catch2
   python3 python3-dev libpython3.11-dev python3-setuptools python3-pip python3-wheel cython3
-  zlib1g-dev libexpat1-dev libarchive-dev musl-tools mold
+  zlib1g-dev libexpat1-dev libarchive-dev musl-tools
+  # Linkers: --ld auto links python.km with the fastest installed (lld, then mold).
+  lld mold
   clang libclang-rt-14-dev meson python3-mesonpy
   # CPython from source (--cpython): the libraries of its shared standard
   # modules, each with its static archive.

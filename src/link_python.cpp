@@ -1,5 +1,6 @@
 #include "kmpack/link_python.h"
 
+#include "kmpack/bytecode.h"
 #include "kmpack/elf_symbols.h"
 #include "kmpack/emit_c.h"
 #include "kmpack/emit_finder.h"
@@ -11,6 +12,7 @@
 #include "kmpack/process.h"
 #include "kmpack/static_deps.h"
 
+#include <functional>
 #include <map>
 #include <set>
 
@@ -75,34 +77,46 @@ bool is_artifact(const std::string &name) {
 // The run-time tree: every module's Python files, with a placeholder and a
 // .km.id file at each .so's place.
 void lay_out(const fs::path &build_dir, const std::vector<ModuleEntry> &modules,
-             const std::map<std::string, std::string> &ids, const fs::path &lib) {
+             const std::map<std::string, std::string> &ids, const fs::path &lib,
+             const std::function<void(const fs::path &staging)> &finish) {
     fs::path staging = temporary_sibling(lib);
-    fs::create_directories(staging);
-    for (const auto &m : modules) {
-        fs::path root = build_dir / m.lib_dir;
-        for (const auto &entry : fs::recursive_directory_iterator(root)) {
-            if (!entry.is_regular_file())
-                continue;
-            std::string rel = relative_below(entry.path(), root);
-            std::string name = entry.path().filename().string();
-            if (is_artifact(name))
-                continue;
-            fs::path target = staging / rel;
-            fs::create_directories(target.parent_path());
-            auto id = ids.find(rel);
-            if (name.ends_with(".so")) {
-                if (id == ids.end())
-                    continue; // skipped, or not linked: it could not load anyway
-                std::string base = name.substr(0, name.size() - 3);
-                write_file_atomic(target, "kmpack placeholder: this extension module is linked into python.km as " +
-                                              id->second + "\n");
-                write_file_atomic(target.parent_path() / (base + ".km.id"), id->second + "\n");
-                continue;
-            }
-            fs::copy_file(entry.path(), target, fs::copy_options::overwrite_existing);
-        }
-    }
     std::error_code ec;
+    try {
+        fs::create_directories(staging);
+        for (const auto &m : modules) {
+            fs::path root = build_dir / m.lib_dir;
+            for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+                const auto &entry = *it;
+                if (entry.is_directory() && entry.path().filename() == "__pycache__") {
+                    it.disable_recursion_pending(); // the build's own byte-code: compiled afresh below
+                    continue;
+                }
+                if (!entry.is_regular_file())
+                    continue;
+                std::string rel = relative_below(entry.path(), root);
+                std::string name = entry.path().filename().string();
+                if (is_artifact(name))
+                    continue;
+                fs::path target = staging / rel;
+                fs::create_directories(target.parent_path());
+                auto id = ids.find(rel);
+                if (name.ends_with(".so")) {
+                    if (id == ids.end())
+                        continue; // skipped, or not linked: it could not load anyway
+                    std::string base = name.substr(0, name.size() - 3);
+                    write_file_atomic(target, "kmpack placeholder: this extension module is linked into python.km as " +
+                                                  id->second + "\n");
+                    write_file_atomic(target.parent_path() / (base + ".km.id"), id->second + "\n");
+                    continue;
+                }
+                fs::copy_file(entry.path(), target, fs::copy_options::overwrite_existing);
+            }
+        }
+        finish(staging);
+    } catch (...) {
+        fs::remove_all(staging, ec);
+        throw;
+    }
     fs::remove_all(lib, ec);
     fs::rename(staging, lib);
 }
@@ -349,6 +363,8 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Pr
     // The link line, with `extra` objects after the registration objects.
     auto link_line = [&](const std::vector<fs::path> &extra) {
         std::vector<std::string> line = options.cc;
+        if (!options.linker.flag.empty())
+            line.push_back(options.linker.flag);
         line.insert(line.end(), {"-o", in_build(tmp).string(), main_object.string()});
         for (const auto &o : objects)
             line.push_back(in_build(o).string());
@@ -394,6 +410,7 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Pr
     };
 
     progress.phase("python.km", "link");
+    progress.note("python.km: linking with " + options.linker.name + " (" + options.linker.why + ")");
     std::vector<std::string> line = link_line({});
     if (options.main_table) {
         // dlopen(NULL) and RTLD_DEFAULT see the whole program: read what the
@@ -430,9 +447,16 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Pr
                           shell_quote({bdir.lexically_relative(out_abs).generic_string()}) + "\n" +
                           shell_quote(result.link_line) + "\n");
 
-    lay_out(bdir, modules, ids, out_abs / "lib");
-    write_file_atomic(out_abs / "lib" / "_kmpack_finder.py", emit_finder_py(finder_modules, options.mode));
-    write_file_atomic(out_abs / "lib" / "sitecustomize.py", emit_sitecustomize_py());
+    progress.phase("python.km", "byte-compile");
+    lay_out(bdir, modules, ids, out_abs / "lib", [&](const fs::path &lib) {
+        write_file_atomic(lib / "_kmpack_finder.py", emit_finder_py(finder_modules, options.mode));
+        write_file_atomic(lib / "sitecustomize.py", emit_sitecustomize_py());
+        BytecodeResult bytecode = compile_bytecode(py.at("executable").get<std::string>(), lib, log);
+        for (const auto &f : bytecode.failed)
+            progress.note("python.km: lib/" + f.file + " does not compile (" + f.reason +
+                          "); left as source, its import fails as it would anywhere");
+        progress.note("python.km: " + std::to_string(bytecode.compiled) + " .py files byte-compiled", true);
+    });
     write_file_atomic(out_abs / "python.km._pth",
                       "lib\n" + py.at("stdlib").get<std::string>() + "\nimport site\n");
     std::string linked = "linked, " + std::to_string(sos.size()) + " extension module" + (sos.size() == 1 ? "" : "s");

@@ -238,7 +238,7 @@ nlohmann::json module_json(const ModuleWork &m, const fs::path &bdir, const std:
 // What the last link was made from: the build manifest and the link options
 // (the mode too: switching --mode relinks).
 std::string link_key(const std::string &build_json, const LinkOptions &o, const fs::path &out_dir) {
-    nlohmann::json j = {{"build", md5_hex(build_json)}, {"cc", o.cc},         {"args", o.link_args},
+    nlohmann::json j = {{"build", md5_hex(build_json)}, {"cc", o.cc},         {"args", o.link_args}, {"ld", {o.linker.name, o.linker.flag}},
                         {"only", o.only_modules},       {"out", out_dir.string()}, {"tree", o.cpython_tree.string()},
                         {"main_table", o.main_table}, {"mode", std::string(link_mode_name(o.mode))},
                         {"kmpack", kmpack_identity()}};

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kmpack/link_mode.h"
+#include "kmpack/linker.h"
 #include "kmpack/progress.h"
 #include "kmpack/python_info.h"
 
@@ -20,7 +21,8 @@ namespace fs = std::filesystem;
 
 struct LinkOptions {
     std::vector<std::string> cc = {"gcc", "-static"}; // the compiler driver that links
-    std::vector<std::string> link_args;               // extra, e.g. -fuse-ld=mold
+    std::vector<std::string> link_args;               // extra, e.g. -Wl,--gc-sections
+    LinkerChoice linker = {"default", "", "the compiler's own"}; // see choose_linker()
     std::vector<std::string> only_modules;            // empty: all
     fs::path output_dir;                              // empty: <build-dir>/dist
     fs::path cpython_tree; // a CPython build tree: its libpython3.X.a and Programs/python.o

@@ -100,7 +100,8 @@ for cmd in link build; do
   fi
   grep -q -- "--mode: foo not in {registry,builtin}" "$out/err.txt" || { cat "$out/err.txt"; fail "$cmd --mode=foo"; }
   [ ! -e "$out/bad" ] || fail "$cmd --mode=foo made $out/bad"
-  "$kmpack" $cmd --help | grep -q -- "--mode TEXT:{registry,builtin}=registry" || fail "$cmd --help has no --mode"
+  "$kmpack" $cmd --help >"$out/help.txt"
+  grep -q -- "--mode TEXT:{registry,builtin}=registry" "$out/help.txt" || fail "$cmd --help has no --mode"
   pass
 done
 echo "$passed passed, 0 failed"

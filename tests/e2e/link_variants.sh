@@ -38,9 +38,54 @@ assert m.__file__.endswith("/lib/kmsame/two/util.cpython-311-x86_64-linux-gnu.so
 assert m.__spec__.origin == m.__file__
 assert not any(p.endswith(("site-packages", "dist-packages")) for p in sys.path), sys.path'
 
-# Another linker through --cc.
-"$kmpack" link -B "$build" -o "$out/mold" --cc 'gcc -static -fuse-ld=mold'
-grep -q -- '-fuse-ld=mold' "$out/mold/python.km.linkline"
+# --ld: auto takes the fastest installed (ld.lld, then mold); each linker
+# shows in the program's .comment (GNU ld writes none there).
+comment() { readelf -p .comment "$1" >"$out/comment.txt"; } # writes $out/comment.txt
+if command -v ld.lld >/dev/null; then auto=lld; elif command -v mold >/dev/null; then auto=mold; else auto=default; fi
+"$kmpack" link -B "$build" --modules kmhello -o "$out/ld-auto" --progress plain >"$out/ld-auto.txt"
+grep -q "python.km: linking with $auto (--ld auto" "$out/ld-auto.txt"
+"$out/ld-auto/python.km" "$src/examples/kmhello/kmcheck.py"
+
+# Byte-code: python.km (isolated: it writes no __pycache__) imports the
+# packages and the finder from the .pyc files kmpack compiled, and a .py
+# edited afterwards is noticed (hash-checked .pyc).
+lib=$out/ld-auto/lib
+"$out/ld-auto/python.km" -v -c 'import kmhello' 2>"$out/verbose.txt"
+grep -q "code object from '$lib/kmhello/__pycache__/__init__.cpython-311.pyc'" "$out/verbose.txt"
+grep -q "code object from '$lib/__pycache__/_kmpack_finder.cpython-311.pyc'" "$out/verbose.txt"
+echo 'EDITED = 1' >>"$lib/kmhello/__init__.py"
+"$out/ld-auto/python.km" -c 'import kmhello; assert kmhello.EDITED == 1'
+for ld in lld mold bfd; do
+  case $ld in lld) prog=ld.lld mark='Linker: .*LLD' ;; mold) prog=mold mark='mold' ;; bfd) prog=ld.bfd mark='' ;; esac
+  command -v "$prog" >/dev/null || { echo "note: $prog not installed, --ld $ld not checked"; continue; }
+  "$kmpack" link -B "$build" --modules kmhello,kmcpp -o "$out/ld-$ld" --ld "$ld" -q
+  grep -q -- "-fuse-ld=$ld" "$out/ld-$ld/python.km.linkline"
+  if [ -n "$mark" ]; then
+    comment "$out/ld-$ld/python.km"
+    grep -q "$mark" "$out/comment.txt" || { echo "FAILED: --ld $ld: no '$mark' in .comment"; exit 1; }
+  elif comment "$out/ld-$ld/python.km" && grep -Eq 'LLD|mold' "$out/comment.txt"; then
+    echo "FAILED: --ld $ld linked with another linker"; exit 1
+  fi
+  "$out/ld-$ld/python.km" "$src/examples/kmhello/kmcheck.py"
+  "$out/ld-$ld/python.km" "$src/examples/kmcpp/kmcheck.py"
+done
+"$kmpack" link -B "$build" --modules kmhello -o "$out/ld-default" --ld default -q
+if grep -q -- '-fuse-ld' "$out/ld-default/python.km.linkline"; then
+  echo "FAILED: --ld default added a -fuse-ld"; exit 1
+fi
+if PATH=/nonexistent "$kmpack" link -B "$build" -o "$out/ld-none" --ld lld 2>"$out/err.txt"; then
+  echo "FAILED: --ld lld without ld.lld was accepted"; exit 1
+fi
+grep -q "ld.lld is not on PATH (Debian: apt-get install lld), or use --ld auto" "$out/err.txt"
+if "$kmpack" link -B "$build" -o "$out/ld-both" --ld lld --cc 'gcc -static -fuse-ld=mold' 2>"$out/err.txt"; then
+  echo "FAILED: --ld lld with -fuse-ld=mold in --cc was accepted"; exit 1
+fi
+grep -q "contradicts -fuse-ld=mold in --cc" "$out/err.txt"
+
+# A -fuse-ld= in --cc wins over --ld auto, and is not given twice.
+"$kmpack" link -B "$build" -o "$out/mold" --cc 'gcc -static -fuse-ld=mold' --progress plain >"$out/mold.txt"
+grep -q "python.km: linking with mold (-fuse-ld=mold in --cc)" "$out/mold.txt"
+[ "$(grep -o -- '-fuse-ld=[a-z]*' "$out/mold/python.km.linkline")" = "-fuse-ld=mold" ]
 "$out/mold/python.km" "$src/examples/smoke.py"
 
 # The link line file re-creates python.km.
@@ -61,4 +106,4 @@ if "$kmpack" link -B "$build" -o "$out/tree-dist2" --cpython-tree "$out/tree" 2>
   echo "FAILED: a tree without libpython was accepted"; exit 1
 fi
 grep -q "no libpython3.11.a (--cpython-tree wants" "$out/err.txt"
-echo "6 passed, 0 failed"
+echo "7 passed, 0 failed"
