@@ -293,13 +293,13 @@ fi
 if ! skipped link; then
     say "link time of python.km (examples): default ld, mold, lld"
     variants=(ld)
-    ccs=("gcc -static")
-    command -v mold >/dev/null && { variants+=(mold); ccs+=("gcc -static -fuse-ld=mold"); }
-    command -v ld.lld >/dev/null && { variants+=(lld); ccs+=("gcc -static -fuse-ld=lld"); }
+    lds=(default)
+    command -v mold >/dev/null && { variants+=(mold); lds+=(mold); }
+    command -v ld.lld >/dev/null && { variants+=(lld); lds+=(lld); }
     for i in "${!variants[@]}"; do
         v=${variants[i]}
-        "$kmpack" link -B "$ex" --cc "${ccs[i]}" -o "$ex/dist-$v" >"$out/link-$v.log" 2>&1 ||
-            { tail -20 "$out/link-$v.log" >&2; die "kmpack link --cc '${ccs[i]}' failed"; }
+        "$kmpack" link -B "$ex" --ld "${lds[i]}" -o "$ex/dist-$v" >"$out/link-$v.log" 2>&1 ||
+            { tail -20 "$out/link-$v.log" >&2; die "kmpack link --ld ${lds[i]} failed"; }
         "$ex/dist-$v/python.km" "$repo/examples/smoke.py" >/dev/null ||
             die "python.km linked with $v fails examples/smoke.py"
     done
@@ -320,7 +320,7 @@ if ! skipped link; then
         for i in "${!variants[@]}"; do
             v=${variants[i]}
             t0=$(now)
-            "$kmpack" link -B "$ex" --cc "${ccs[i]}" -o "$ex/dist-$v" >/dev/null 2>&1
+            "$kmpack" link -B "$ex" --ld "${lds[i]}" -o "$ex/dist-$v" >/dev/null 2>&1
             t1=$(now)
             report add kmpack-link "$v" "$(secs "$t0" "$t1")"
         done
@@ -331,9 +331,14 @@ if ! skipped link; then
     for v in "${variants[@]:1}"; do
         report compare "kmpack link, whole command ($v vs default ld)" kmpack-link "$v" ld
     done
-    "$py" - "$out" "${variants[@]}" <<'PY'
+    # What `--ld auto` (the default) chooses.
+    "$kmpack" link -B "$ex" -o "$ex/dist-auto" --progress plain >"$out/link-auto.log" 2>&1 ||
+        { tail -20 "$out/link-auto.log" >&2; die "kmpack link (--ld auto) failed"; }
+    auto=$(sed -n 's/^python.km: linking with \([a-z]*\) (--ld auto.*/\1/p' "$out/link-auto.log")
+    [[ $auto == default ]] && auto=ld
+    "$py" - "$out" "${auto:-?}" "${variants[@]}" <<'PY'
 import json, os, statistics, sys
-out, variants = sys.argv[1], sys.argv[2:]
+out, auto, variants = sys.argv[1], sys.argv[2], sys.argv[3:]
 t = {v: [] for v in variants}
 for line in open(os.path.join(out, "samples.jsonl")):
     s = json.loads(line)
@@ -341,10 +346,11 @@ for line in open(os.path.join(out, "samples.jsonl")):
         t[s["side"]].append(s["seconds"])
 med = {v: statistics.median(x) for v, x in t.items()}
 best = min(med, key=med.get)
-line = "link fastest: " + best + " (" + ", ".join(f"{v} {med[v]:.3f} s" for v in variants) + ")"
+line = ("link fastest: " + best + " (" + ", ".join(f"{v} {med[v]:.3f} s" for v in variants) + "); --ld auto chose "
+        + auto + ("" if auto == best else "  [NOT the fastest]"))
 print(line)
 with open(os.path.join(out, "results.jsonl"), "a") as f:
-    f.write(json.dumps({"name": "link fastest", "line": line, "fastest": best}) + "\n")
+    f.write(json.dumps({"name": "link fastest", "line": line, "fastest": best, "auto": auto}) + "\n")
 PY
 fi
 
