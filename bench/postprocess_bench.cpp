@@ -27,6 +27,7 @@
 //   postprocess_bench [--python PY] --dump-baseline DIR MODULE_DIR...
 //       runs nothing timed; writes DIR/NNNN.args per .so for
 //       bench/baseline_postprocess.sh (NUL-separated fields, see there).
+#include "kmpack/allocator.h"
 #include "kmpack/archive.h"
 #include "kmpack/artifacts.h"
 #include "kmpack/capture.h"
@@ -216,6 +217,7 @@ int run(int argc, char **argv) {
 } // namespace
 
 int main(int argc, char **argv) {
+    kmpack::keep_freed_memory(); // as kmpack's main does
     try {
         return run(argc, argv);
     } catch (const std::exception &e) {

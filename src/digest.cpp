@@ -1,22 +1,38 @@
 #include "kmpack/digest.h"
 
 #include "kmpack/error.h"
-#include "kmpack/fs.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <memory>
+#include <unistd.h>
+#include <vector>
 #include <openssl/evp.h>
 
 namespace kmpack {
 
-std::string md5_hex(std::string_view bytes) {
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                                 EVP_MD_CTX_free);
+namespace {
+
+using Context = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
+
+Context md5_context() {
+    Context ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr) != 1)
+        throw Error("OpenSSL: MD5 is not available");
+    return ctx;
+}
+
+void update(const Context &ctx, const void *data, size_t size) {
+    if (EVP_DigestUpdate(ctx.get(), data, size) != 1)
+        throw Error("OpenSSL: MD5 failed");
+}
+
+std::string finish_hex(const Context &ctx) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr) != 1 ||
-        EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1 ||
-        EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1)
-        throw Error("OpenSSL: MD5 is not available");
+    if (EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1)
+        throw Error("OpenSSL: MD5 failed");
     static const char hex[] = "0123456789abcdef";
     std::string out;
     for (unsigned int i = 0; i < length; ++i) {
@@ -26,6 +42,36 @@ std::string md5_hex(std::string_view bytes) {
     return out;
 }
 
-std::string md5_file(const std::filesystem::path &path) { return md5_hex(read_file(path)); }
+} // namespace
+
+std::string md5_hex(std::string_view bytes) {
+    Context ctx = md5_context();
+    update(ctx, bytes.data(), bytes.size());
+    return finish_hex(ctx);
+}
+
+// Streams the file through a small buffer: no copy of the whole file in memory.
+std::string md5_file(const std::filesystem::path &path) {
+    Context ctx = md5_context();
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw Error(path.string() + ": cannot open: " + std::strerror(errno));
+    std::vector<char> buf(256 * 1024);
+    for (;;) {
+        ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            ::close(fd);
+            throw Error(path.string() + ": read error: " + std::strerror(e));
+        }
+        if (n == 0)
+            break;
+        update(ctx, buf.data(), static_cast<size_t>(n));
+    }
+    ::close(fd);
+    return finish_hex(ctx);
+}
 
 } // namespace kmpack

@@ -1,6 +1,7 @@
 // kmpack: put Python packages with C/C++ extensions into a static python.km.
 // A thin driver: flags become option structs, the library does the work, and
 // errors are reported once, here.
+#include "kmpack/allocator.h"
 #include "kmpack/clean.h"
 #include "kmpack/error.h"
 #include "kmpack/inspect.h"
@@ -140,6 +141,7 @@ void print_summary(const kmpack::BuildResult &r, kmpack::Progress &progress) {
 } // namespace
 
 int main(int argc, char **argv) {
+    kmpack::keep_freed_memory();
     CLI::App app{"kmpack: builds Python packages with C/C++ extension modules into a fully static "
                  "python.km.\n\n"
                  "Each package is built with its own build (setup.py or pip); every compile and link is "
