@@ -46,6 +46,7 @@ now() { date +%s%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", (b - a) / 1e9 }'; }
 say() { printf '== %s\n' "$*" >&2; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+argv() { "$py" -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@"; } # a command for interleave.py
 
 rm -f -- "$out/samples.jsonl" "$out/results.jsonl" "$out/dlsym.json" "$out/postprocess-examples.json" \
     "$out/postprocess-large.json"
@@ -264,7 +265,6 @@ PY
     cp -r -- "$ex/dist" "$ex/dist-nosite"
     grep -vx 'import site' "$ex/dist/python.km._pth" >"$ex/dist-nosite/python.km._pth" || true
     "$ex/dist-nosite/python.km" "$out/import_all.py" || die "python.km without site cannot import the examples"
-    argv() { "$py" -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@"; }
     # PYTHONPATH is for the dynamic interpreter; python.km ignores it (its
     # ._pth makes it isolated).
     "$py" "$here/interleave.py" --runs "$import_runs" --warmup 5 --env "PYTHONPATH=$pypath" \
@@ -303,6 +303,17 @@ if ! skipped link; then
         "$ex/dist-$v/python.km" "$repo/examples/smoke.py" >/dev/null ||
             die "python.km linked with $v fails examples/smoke.py"
     done
+    # Does the linker change python.km's speed? ld and mold run gcc's LTO of
+    # Debian's libpython at link time; lld links its objects' regular code.
+    if ! skipped import; then
+        lv=()
+        for v in "${variants[@]}"; do lv+=("import-by-linker:$v=$(argv "$ex/dist-$v/python.km" "$out/import_all.py")"); done
+        "$py" "$here/interleave.py" --runs "$import_runs" --warmup 5 --json "$out/import-by-linker.json" "${lv[@]}"
+        report add-interleave "$out/import-by-linker.json"
+        for v in "${variants[@]:1}"; do
+            report compare "import all examples, python.km linked by $v vs by ld" import-by-linker "$v" ld --unit ms
+        done
+    fi
     # The link itself (python.km.linkline), the variants interleaved.
     for ((r = 0; r <= link_runs; r++)); do
         for v in "${variants[@]}"; do
