@@ -402,6 +402,13 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Pr
         link.output = log;
         try {
             run_step(link, "linking python.km", log);
+        } catch (const Error &e) {
+            fs::remove(tmp, ec);
+            if (options.linker.flag.empty())
+                throw;
+            // kmpack put the -fuse-ld= there: say so, and how to do without.
+            throw Error(std::string(e.what()) + "\n  the linker was " + options.linker.name + " (" +
+                        options.linker.why + "); --ld default links with the compiler's own");
         } catch (...) {
             fs::remove(tmp, ec);
             throw;

@@ -82,6 +82,19 @@ if "$kmpack" link -B "$build" -o "$out/ld-both" --ld lld --cc 'gcc -static -fuse
 fi
 grep -q "contradicts -fuse-ld=mold in --cc" "$out/err.txt"
 
+# A link that fails with the linker kmpack chose says so, and how to do without.
+mkdir -p "$out/fakebin"
+printf '#!/bin/sh\necho "fake ld.lld: cannot link" >&2\nexit 1\n' >"$out/fakebin/ld.lld"
+chmod +x "$out/fakebin/ld.lld"
+if PATH=$out/fakebin:$PATH "$kmpack" link -B "$build" --modules kmhello -o "$out/ld-broken" 2>"$out/err.txt"; then
+  echo "FAILED: a failing ld.lld linked"; exit 1
+fi
+grep -q "fake ld.lld: cannot link" "$out/err.txt"
+grep -q "the linker was lld (--ld auto: the fastest installed); --ld default links with the compiler's own" "$out/err.txt"
+[ ! -e "$out/ld-broken/python.km" ] || { echo "FAILED: a failed link left python.km"; exit 1; }
+PATH=$out/fakebin:$PATH "$kmpack" link -B "$build" --modules kmhello -o "$out/ld-broken" --ld default -q
+"$out/ld-broken/python.km" "$src/examples/kmhello/kmcheck.py"
+
 # A -fuse-ld= in --cc wins over --ld auto, and is not given twice.
 "$kmpack" link -B "$build" -o "$out/mold" --cc 'gcc -static -fuse-ld=mold' --progress plain >"$out/mold.txt"
 grep -q "python.km: linking with mold (-fuse-ld=mold in --cc)" "$out/mold.txt"
