@@ -4,14 +4,16 @@
 #include "kmpack/fs.h"
 #include "kmpack/process.h"
 
-#include <sstream>
+#include <string>
+#include <vector>
 
 namespace kmpack {
 
 namespace {
 
-// Run as `python -I -S -c kScript DIR`. One line per .py on stdout:
-// "compiled<TAB>path" or "failed<TAB>path<TAB>message". The name recorded in
+// Run as `python -I -S -c kScript DIR`. One record per .py on stdout, its
+// fields each ended by a NUL (a file name may hold any other byte):
+// "compiled", path; or "failed", path, message. The name recorded in
 // the code objects is the path relative to DIR (the import system replaces
 // it with the real path on load), so nothing of the build directory is in
 // the .pyc.
@@ -28,12 +30,12 @@ for top, dirs, files in os.walk(root):
         rel = os.path.relpath(path, root)
         try:
             py_compile.compile(path, dfile=rel, doraise=True, invalidation_mode=mode)
-            out.write(b"compiled\t" + os.fsencode(rel) + b"\n")
+            out.write(b"compiled\0" + os.fsencode(rel) + b"\0")
         except py_compile.PyCompileError as e:
             lines = [l.strip() for l in str(e.msg).splitlines() if l.strip()]
             why = lines[-1] if lines else "does not compile"
             print(why, file=sys.stderr)
-            out.write(b"failed\t" + os.fsencode(rel) + b"\t" + why.encode("utf-8", "backslashreplace") + b"\n")
+            out.write(b"failed\0" + os.fsencode(rel) + b"\0" + why.encode("utf-8", "backslashreplace") + b"\0")
 )PY";
 
 } // namespace
@@ -52,20 +54,26 @@ BytecodeResult compile_bytecode(const std::filesystem::path &python, const std::
         throw Error("compiling the byte-code of " + dir.string() + " with " + python.string() + ": " + e.what() +
                     " (its messages: " + log.string() + ")");
     }
+    std::vector<std::string> fields;
+    for (size_t at = 0; at < out.size();) {
+        size_t end = out.find('\0', at);
+        if (end == std::string::npos)
+            throw Error("compiling the byte-code of " + dir.string() + ": output of " + python.string() +
+                        " ends in the middle of a record");
+        fields.push_back(out.substr(at, end - at));
+        at = end + 1;
+    }
     BytecodeResult result;
-    std::istringstream lines(out);
-    for (std::string line; std::getline(lines, line);) {
-        auto tab = line.find('\t');
-        std::string kind = line.substr(0, tab);
-        if (kind == "compiled") {
+    for (size_t i = 0; i < fields.size();) {
+        if (fields[i] == "compiled" && i + 1 < fields.size()) {
             ++result.compiled;
-        } else if (kind == "failed" && tab != std::string::npos) {
-            std::string rest = line.substr(tab + 1);
-            auto tab2 = rest.find('\t');
-            result.failed.push_back({rest.substr(0, tab2), tab2 == std::string::npos ? "" : rest.substr(tab2 + 1)});
+            i += 2;
+        } else if (fields[i] == "failed" && i + 2 < fields.size()) {
+            result.failed.push_back({fields[i + 1], fields[i + 2]});
+            i += 3;
         } else {
             throw Error("compiling the byte-code of " + dir.string() + ": unexpected output from " + python.string() +
-                        ": " + line);
+                        ": " + fields[i]);
         }
     }
     return result;

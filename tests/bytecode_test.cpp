@@ -19,6 +19,8 @@ void make_tree(const std::filesystem::path &root) {
     write_file_atomic(root / "pkg" / "py2.py", "print 'hello'\n");
     write_file_atomic(root / "pkg" / "__pycache__" / "stray.py", "X = 1\n"); // never entered
     write_file_atomic(root / "pkg" / "data.txt", "not python\n");
+    write_file_atomic(root / "pkg" / "odd\tname\nhere.py", "Z = 3\n"); // any byte but NUL and '/'
+
 }
 
 } // namespace
@@ -27,7 +29,7 @@ TEST_CASE("bytecode: every .py gets a hash-checked .pyc; what does not compile i
     TempDir dir;
     make_tree(dir.path());
     auto result = compile_bytecode(KMPACK_TEST_PYTHON, dir.path(), dir / "log");
-    CHECK(result.compiled == 3);
+    CHECK(result.compiled == 4);
     REQUIRE(result.failed.size() == 1);
     CHECK(result.failed[0].file == "pkg/py2.py");
     CHECK(result.failed[0].reason.find("SyntaxError") != std::string::npos);
