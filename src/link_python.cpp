@@ -74,8 +74,11 @@ bool is_artifact(const std::string &name) {
     return name.starts_with(".") && name.find(".tmp.") != std::string::npos;
 }
 
-// The run-time tree: every module's Python files, with a placeholder and a
-// .km.id file at each .so's place.
+// The run-time tree: every module's Python files (not the build's
+// __pycache__), with a placeholder and a .km.id file at each .so's place.
+// It is made in a staging directory beside `lib`, which `finish` completes
+// (kmpack's own files, the byte-code); only then does it replace `lib`, so a
+// failure leaves the previous tree as it was.
 void lay_out(const fs::path &build_dir, const std::vector<ModuleEntry> &modules,
              const std::map<std::string, std::string> &ids, const fs::path &lib,
              const std::function<void(const fs::path &staging)> &finish) {
