@@ -1,13 +1,9 @@
 #include "kmpack/digest.h"
 
 #include "kmpack/error.h"
+#include "kmpack/fs.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
 #include <memory>
-#include <unistd.h>
-#include <vector>
 #include <openssl/evp.h>
 
 namespace kmpack {
@@ -53,24 +49,7 @@ std::string md5_hex(std::string_view bytes) {
 // Streams the file through a small buffer: no copy of the whole file in memory.
 std::string md5_file(const std::filesystem::path &path) {
     Context ctx = md5_context();
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        throw Error(path.string() + ": cannot open: " + std::strerror(errno));
-    std::vector<char> buf(256 * 1024);
-    for (;;) {
-        ssize_t n = ::read(fd, buf.data(), buf.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            ::close(fd);
-            throw Error(path.string() + ": read error: " + std::strerror(e));
-        }
-        if (n == 0)
-            break;
-        update(ctx, buf.data(), static_cast<size_t>(n));
-    }
-    ::close(fd);
+    read_file_chunks(path, 256 * 1024, [&](std::string_view piece) { update(ctx, piece.data(), piece.size()); });
     return finish_hex(ctx);
 }
 

@@ -11,38 +11,67 @@
 #include <sstream>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <algorithm>
 #include <unistd.h>
 
 namespace kmpack {
 
+namespace {
+
+// A file open for reading, closed when it goes out of scope.
+class InputFile {
+public:
+    explicit InputFile(const fs::path &path) : path_(path), fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+        if (fd_ < 0)
+            throw Error(path.string() + ": cannot open: " + std::strerror(errno));
+    }
+    ~InputFile() { ::close(fd_); }
+    InputFile(const InputFile &) = delete;
+    InputFile &operator=(const InputFile &) = delete;
+
+    // The size fstat reports, or 0 when it cannot tell.
+    size_t size_hint() const {
+        struct stat st {};
+        return ::fstat(fd_, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0;
+    }
+    // Up to `size` bytes into `buf`; 0 at the end of the file.
+    size_t read(char *buf, size_t size) {
+        for (;;) {
+            ssize_t n = ::read(fd_, buf, size);
+            if (n >= 0)
+                return static_cast<size_t>(n);
+            if (errno != EINTR)
+                throw Error(path_.string() + ": read error: " + std::strerror(errno));
+        }
+    }
+
+private:
+    fs::path path_;
+    int fd_;
+};
+
+} // namespace
+
 std::string read_file(const fs::path &path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        throw Error(path.string() + ": cannot open: " + std::strerror(errno));
-    struct stat st {};
-    std::string out;
-    if (::fstat(fd, &st) == 0 && st.st_size > 0)
-        out.resize(static_cast<size_t>(st.st_size));
+    InputFile file(path);
+    std::string out(file.size_hint(), '\0');
     size_t used = 0;
     for (;;) {
         if (used == out.size())
             out.resize(std::max<size_t>(4096, out.size() * 2));
-        ssize_t n = ::read(fd, out.data() + used, out.size() - used);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            ::close(fd);
-            throw Error(path.string() + ": read error: " + std::strerror(e));
-        }
+        size_t n = file.read(out.data() + used, out.size() - used);
         if (n == 0)
             break;
-        used += static_cast<size_t>(n);
+        used += n;
     }
-    ::close(fd);
     out.resize(used);
     return out;
+}
+
+void read_file_chunks(const fs::path &path, size_t chunk, const std::function<void(std::string_view)> &use) {
+    InputFile file(path);
+    std::vector<char> buf(std::max<size_t>(chunk, 1));
+    for (size_t n; (n = file.read(buf.data(), buf.size())) > 0;)
+        use(std::string_view(buf.data(), n));
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {

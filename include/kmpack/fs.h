@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,11 @@ namespace fs = std::filesystem;
 
 // The whole file, or an Error naming it.
 std::string read_file(const fs::path &path);
+
+// Reads the file in pieces of at most `chunk` bytes, passing each to `use`
+// in order: for digests of files too large to hold whole. Error naming the
+// file when it cannot be read.
+void read_file_chunks(const fs::path &path, size_t chunk, const std::function<void(std::string_view)> &use);
 
 // The lines of `text` (split at '\n'; a final newline ends the last line
 // rather than starting an empty one). The views point into `text`.

@@ -1,0 +1,37 @@
+#include "kmpack/digest.h"
+#include "kmpack/error.h"
+#include "kmpack/fs.h"
+#include "test_util.h"
+
+#include <catch2/catch.hpp>
+
+using namespace kmpack;
+using kmpack::test::TempDir;
+
+TEST_CASE("fs: read_file_chunks passes the file in order, in pieces of at most the chunk size") {
+    TempDir dir;
+    write_file_atomic(dir / "f", "0123456789");
+    std::vector<std::string> pieces;
+    read_file_chunks(dir / "f", 3, [&](std::string_view p) { pieces.emplace_back(p); });
+    CHECK(pieces == std::vector<std::string>{"012", "345", "678", "9"});
+
+    write_file_atomic(dir / "empty", "");
+    size_t calls = 0;
+    read_file_chunks(dir / "empty", 3, [&](std::string_view) { ++calls; });
+    CHECK(calls == 0);
+
+    CHECK_THROWS_WITH(read_file_chunks(dir / "missing", 3, [](std::string_view) {}),
+                      Catch::StartsWith((dir / "missing").string() + ": cannot open: "));
+}
+
+TEST_CASE("digest: md5_file streams to the same digest as md5_hex of the whole file") {
+    TempDir dir;
+    write_file_atomic(dir / "abc", "abc");
+    CHECK(md5_file(dir / "abc") == "900150983cd24fb0d6963f7d28e17f72");
+    std::string big(600 * 1024 + 7, 'x'); // more than one 256 KiB piece
+    for (size_t i = 0; i < big.size(); ++i)
+        big[i] = static_cast<char>(i * 131 % 251);
+    write_file_atomic(dir / "big", big);
+    CHECK(md5_file(dir / "big") == md5_hex(big));
+    CHECK(read_file(dir / "big") == big);
+}
