@@ -53,7 +53,12 @@ std::optional<std::pair<std::string, std::string>> given_fuse_ld(const std::vect
 } // namespace
 
 const std::vector<std::string> &linker_words() {
-    static const std::vector<std::string> words = {"auto", "default", "lld", "mold", "gold", "bfd"};
+    static const std::vector<std::string> words = [] {
+        std::vector<std::string> w = {"auto", "default"};
+        for (const auto &k : kKnown)
+            w.push_back(k.name);
+        return w;
+    }();
     return words;
 }
 
