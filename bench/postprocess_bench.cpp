@@ -3,20 +3,16 @@
 // already produced (<build-dir>/modules/<name>/: capture.jsonl, the objects
 // and the .so files).
 //
-// The sequence is the one of run_build() in src/pipeline.cpp, with the same
-// discover_shared_objects(): per module read_capture_log -> reconstruct_links -> md5 of
-// the installed and linked .so files -> package-relative paths; then
-// choose_digests over the whole build and the map of sibling .so files; then,
-// a .so a job on `jobs` threads (parallel_for), plan_shared_object,
-// write_renamed_archive, write_artifacts. The artifacts are rewritten in
-// place (kmpack's output is deterministic, so they come out byte-identical).
-// Not part of it: run_build's up-to-date check (artifacts_current: this
-// measures the full work, as on a first build), the tiny .km.stamp file (its
-// content is internal to pipeline.cpp; it is left as kmpack wrote it),
-// kmpack-build.json and the final link.
+// It runs the build's own stages (src/pipeline.cpp): discover_shared_objects
+// per module (discover.h), assign_ids over the whole build (assign_ids.h),
+// then, a .so a job on `jobs` threads (parallel_for), postprocess_so
+// (postprocess.h) with force set: the full work, as on a first build. The
+// artifacts are rewritten in place (kmpack's output is deterministic, so they
+// come out byte-identical); the .km.stamp files are left as kmpack wrote
+// them, and kmpack-build.json and the final link are not part of it.
 //
 // Untimed, before the clock starts: the interpreter's sysconfig and the
-// compiler's search directories (run_build gets them once, before any
+// compiler's search directories (the build gets them once, before any
 // package is built).
 //
 // Usage:
@@ -28,16 +24,16 @@
 //       runs nothing timed; writes DIR/NNNN.args per .so for
 //       bench/baseline_postprocess.sh (NUL-separated fields, see there).
 #include "kmpack/allocator.h"
-#include "kmpack/archive.h"
-#include "kmpack/artifacts.h"
+#include "kmpack/assign_ids.h"
 #include "kmpack/capture.h"
 #include "kmpack/digest.h"
 #include "kmpack/discover.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
-#include "kmpack/link_graph.h"
+#include "kmpack/link_inputs.h"
 #include "kmpack/parallel.h"
 #include "kmpack/python_info.h"
+#include "kmpack/postprocess.h"
 #include "kmpack/rename_plan.h"
 
 #include <atomic>
@@ -55,21 +51,12 @@ namespace {
 using namespace kmpack;
 using Clock = std::chrono::steady_clock;
 
-struct FoundSo : kmpack::FoundSharedObject {
-    size_t module = 0;
-};
-
-double seconds_since(Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-// The discovery of src/pipeline.cpp (no skip= globs: the inputs have none).
-std::vector<FoundSo> find_shared_objects(const fs::path &work, size_t index,
-                                         const std::vector<fs::path> &search_dirs) {
+// Discovery as the build does it (no skip= globs: the inputs have none).
+std::vector<DiscoveredSo> discover_module_dir(const fs::path &work, size_t index, const std::vector<fs::path> &search_dirs) {
     std::vector<std::string> notes;
-    std::vector<FoundSo> found;
-    for (auto &so : discover_shared_objects(work, work / "lib", {}, search_dirs, notes))
-        found.push_back({std::move(so), index});
+    auto found = discover_shared_objects(work, work / "lib", {}, search_dirs, notes);
+    for (auto &so : found)
+        so.module = index;
     return found;
 }
 
@@ -112,27 +99,23 @@ int run(int argc, char **argv) {
         throw Error("usage: postprocess_bench [--python PY] [-j N] [--dump-baseline DIR] MODULE_DIR...");
 
     // Untimed: run_build knows these before any package is built.
-    PythonInfo py = query_python(python);
-    std::vector<fs::path> search_dirs = compiler_search_dirs(py.cc.at(0));
+    SystemRunner runner;
+    PythonInfo py = query_python(runner, python);
+    std::vector<fs::path> search_dirs = compiler_search_dirs(runner, py.cc.at(0));
     long rss_before = peak_rss_kb();
 
     double cpu0 = cpu_seconds();
     auto t0 = Clock::now();
-    std::vector<FoundSo> found;
+    std::vector<DiscoveredSo> found;
+    std::vector<std::string> names;
     for (size_t i = 0; i < modules.size(); ++i) {
-        auto f = find_shared_objects(modules[i], i, search_dirs);
-        for (auto &so : f)
+        names.push_back(modules[i].filename().string());
+        for (auto &so : discover_module_dir(modules[i], i, search_dirs))
             found.push_back(std::move(so));
     }
-    std::vector<std::string> md5s, keys;
-    for (const auto &f : found) {
-        md5s.push_back(f.md5);
-        keys.push_back(modules[f.module].filename().string() + "/" + f.rel_path);
-    }
-    std::vector<std::string> digests = choose_digests(md5s, keys);
-    std::map<fs::path, SiblingSo> siblings;
-    for (size_t i = 0; i < found.size(); ++i)
-        siblings[found[i].linked_as] = {found[i].link.output, found[i].rel_path, digests[i]};
+    IdAssignment ids = assign_ids(found, names);
+    const auto &digests = ids.digests;
+    const auto &siblings = ids.siblings;
     double discover = seconds_since(t0);
 
     if (!dump_dir.empty()) {
@@ -140,7 +123,7 @@ int run(int argc, char **argv) {
         //   SO  OUT_STEM  then per input: "o" PATH | "m" ARCHIVE MEMBER
         fs::create_directories(dump_dir);
         for (size_t i = 0; i < found.size(); ++i) {
-            const FoundSo &f = found[i];
+            const DiscoveredSo &f = found[i];
             SoPlan plan = plan_shared_object(f.link, f.rel_path, modules[f.module], f.md5, digests[i], siblings);
             char name[32];
             std::snprintf(name, sizeof name, "%04zu.args", i);
@@ -167,27 +150,16 @@ int run(int argc, char **argv) {
     std::atomic<size_t> objects{0}, renamed{0}, exports{0}, object_bytes{0};
     auto t1 = Clock::now();
     parallel_for(found.size(), jobs, [&](size_t i) {
-        const FoundSo &f = found[i];
-        auto a = Clock::now();
-        SoPlan plan = plan_shared_object(f.link, f.rel_path, modules[f.module], f.md5, digests[i], siblings);
-        auto b = Clock::now();
-        write_renamed_archive(plan);
-        auto c = Clock::now();
-        write_artifacts(plan);
-        auto d = Clock::now();
-        auto ns = [](auto x, auto y) {
-            return std::chrono::duration_cast<std::chrono::nanoseconds>(y - x).count();
-        };
-        t_plan += ns(a, b);
-        t_archive += ns(b, c);
-        t_artifacts += ns(c, d);
-        objects += plan.inputs.size();
-        renamed += plan.symmap.size();
-        exports += plan.exports.size();
-        size_t bytes = 0;
-        for (const auto &in : plan.inputs)
-            bytes += in.bytes.size();
-        object_bytes += bytes;
+        const DiscoveredSo &f = found[i];
+        PostprocessedSo done = postprocess_so(f, modules[f.module], digests[i], siblings, "", true);
+        auto ns = [](double seconds) { return static_cast<long long>(seconds * 1e9); };
+        t_plan += ns(done.times.plan);
+        t_archive += ns(done.times.archive);
+        t_artifacts += ns(done.times.artifacts);
+        objects += done.objects;
+        renamed += done.globals;
+        exports += done.exports;
+        object_bytes += done.object_bytes;
     });
     double per_so = seconds_since(t1);
     double total = seconds_since(t0);

@@ -1,10 +1,12 @@
 #include "kmpack/build_cache.h"
 
-#include "kmpack/artifacts.h"
+#include "kmpack/conventions.h"
+#include "kmpack/cpython_build.h"
 #include "kmpack/digest.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/process.h"
+#include "kmpack/records.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -43,7 +45,7 @@ bool is_commit_id(const std::string &ref) {
 
 } // namespace
 
-std::string source_identity(const ModuleSpec &module) {
+std::string source_identity(CommandRunner &runner, const ModuleSpec &module) {
     switch (module.kind) {
     case SourceKind::Directory:
         return "dir:" + tree_digest(module.local_path);
@@ -59,7 +61,7 @@ std::string source_identity(const ModuleSpec &module) {
     c.env["GIT_TERMINAL_PROMPT"] = "0";
     std::string out;
     try {
-        out = run_and_read(c);
+        out = read_output(runner, c);
     } catch (const Error &e) {
         throw Error(module.origin + ": cannot reach git source '" + module.source + "': " + e.what());
     }
@@ -79,21 +81,23 @@ std::string source_identity(const ModuleSpec &module) {
     return "git:" + (peeled.empty() ? first : peeled);
 }
 
-std::string compiler_identity(const std::string &cc) {
+std::string compiler_identity(CommandRunner &runner, const std::string &cc) {
     Command c;
     c.argv = {cc, "--version"};
     try {
-        return run_and_read(c);
+        return read_output(runner, c);
     } catch (const Error &) {
         return "(unknown)";
     }
 }
 
-std::string toolchain_identity(const PythonInfo &python, const std::string &interpreter_key) {
+std::string interpreter_toolchain(CommandRunner &runner) { return compiler_identity(runner, kCPythonCC); }
+
+std::string toolchain_identity(CommandRunner &runner, const PythonInfo &python, const std::string &interpreter_key) {
     nlohmann::json j = {{"python", python.executable}, {"version", python.full_version},
                         {"libpl", python.libpl.string()}, {"cc", python.cc},
                         {"cxx", python.cxx}, {"ldshared", python.ldshared},
-                        {"compiler", compiler_identity(python.cc.at(0))}};
+                        {"compiler", compiler_identity(runner, python.cc.at(0))}};
     if (!interpreter_key.empty())
         j["interpreter"] = interpreter_key;
     return md5_hex(j.dump());
@@ -117,27 +121,28 @@ std::string module_key(const ModuleSpec &m, const std::string &source, const std
     return md5_hex(j.dump());
 }
 
-fs::path module_record_path(const fs::path &work) { return work / "kmpack-module.json"; }
+std::string current_key(CommandRunner &runner, const ModuleSpec &spec, const std::string &toolchain) {
+    return module_key(spec, source_identity(runner, spec), toolchain);
+}
 
 std::optional<std::string> recorded_key(const fs::path &work) {
+    fs::path file = ModuleLayout{work}.record();
     std::error_code ec;
-    if (!fs::exists(module_record_path(work), ec))
+    if (!fs::exists(file, ec))
         return std::nullopt;
     try {
-        return nlohmann::json::parse(read_file(module_record_path(work))).at("key").get<std::string>();
-    } catch (const std::exception &) {
+        return load_record<ModuleBuildRecord>(file).key;
+    } catch (const Error &) {
         return std::nullopt; // unreadable: build again
     }
 }
 
 void record_module(const fs::path &work, const std::string &key, const fs::path &package_dir) {
-    write_file_atomic(module_record_path(work),
-                      json_text({{"key", key}, {"package_dir", relative_below(package_dir, work)}}));
+    write_record(ModuleLayout{work}.record(), ModuleBuildRecord{key, relative_below(package_dir, work)});
 }
 
 fs::path recorded_package_dir(const fs::path &work) {
-    auto j = nlohmann::json::parse(read_file(module_record_path(work)));
-    return work / j.at("package_dir").get<std::string>();
+    return work / load_record<ModuleBuildRecord>(ModuleLayout{work}.record()).package_dir;
 }
 
 } // namespace kmpack

@@ -40,7 +40,7 @@ for top, dirs, files in os.walk(root):
 
 } // namespace
 
-BytecodeResult compile_bytecode(const std::filesystem::path &python, const std::filesystem::path &dir,
+BytecodeResult compile_bytecode(CommandRunner &runner, const std::filesystem::path &python, const std::filesystem::path &dir,
                                 const std::filesystem::path &log) {
     Command c;
     c.argv = {python.string(), "-I", "-S", "-c", kScript, dir.string()};
@@ -49,7 +49,7 @@ BytecodeResult compile_bytecode(const std::filesystem::path &python, const std::
                          shell_quote({dir.string()}) + "\n");
     std::string out;
     try {
-        out = run_and_read(c);
+        out = read_output(runner, c);
     } catch (const Error &e) {
         throw Error("compiling the byte-code of " + dir.string() + " with " + python.string() + ": " + e.what() +
                     " (its messages: " + log.string() + ")");

@@ -1,5 +1,6 @@
 #include "kmpack/clean.h"
 
+#include "kmpack/conventions.h"
 #include "kmpack/error.h"
 
 namespace kmpack {
@@ -12,7 +13,8 @@ std::vector<fs::path> clean_build(const fs::path &build_dir, bool all) {
     if (!fs::exists(build_dir, ec))
         return removed;
     // Only a directory kmpack made: never a source tree or a home directory.
-    if (!fs::exists(build_dir / "kmpack-build.json", ec) && !fs::exists(build_dir / "modules", ec))
+    BuildLayout layout{build_dir};
+    if (!fs::exists(layout.record(), ec) && !fs::exists(layout.modules(), ec))
         throw Error(build_dir.string() + ": not a kmpack build directory (no kmpack-build.json or modules/); "
                                          "nothing removed");
     if (all) {
@@ -22,7 +24,7 @@ std::vector<fs::path> clean_build(const fs::path &build_dir, bool all) {
         removed.push_back(build_dir);
         return removed;
     }
-    for (const char *name : {"modules", "payload", "kmpack-build.json", "link.log", "link.key"}) {
+    for (const char *name : kCleanableEntries) {
         fs::path p = build_dir / name;
         if (!fs::exists(p, ec))
             continue;

@@ -1,5 +1,6 @@
 #include "kmpack/cpython_build.h"
 
+#include "kmpack/conventions.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 
@@ -9,7 +10,7 @@ namespace kmpack {
 
 CPythonLayout cpython_layout(const fs::path &source_dir, const fs::path &work) {
     CPythonLayout layout;
-    layout.prefix = work / "install";
+    layout.prefix = ModuleLayout{work}.install();
     layout.python = layout.prefix / "bin" / "python3";
     fs::path builddir_file = source_dir / "pybuilddir.txt";
     std::error_code ec;
@@ -41,7 +42,7 @@ std::vector<std::pair<std::string, Command>> cpython_build_commands(const Module
     std::vector<std::string> wrapped = {"CC=" + shell_quote({capture.string(), kCPythonCC}),
                                         "CXX=" + shell_quote({capture.string(), kCPythonCXX})};
     Command configure = base;
-    configure.argv = {"./configure", "--disable-shared", "--prefix=" + (work / "install").string(),
+    configure.argv = {"./configure", "--disable-shared", "--prefix=" + ModuleLayout{work}.install().string(),
                       "--with-ensurepip=install", std::string("CC=") + kCPythonCC,
                       std::string("CXX=") + kCPythonCXX};
     configure.argv.insert(configure.argv.end(), spec.configure.begin(), spec.configure.end());
@@ -56,9 +57,9 @@ std::vector<std::pair<std::string, Command>> cpython_build_commands(const Module
 
 CPythonLayout build_cpython(const ModuleSpec &spec, const fs::path &source_dir, const fs::path &work,
                             const fs::path &capture, const std::map<std::string, std::string> &env, unsigned jobs,
-                            const fs::path &log, CommandRunner &runner, Progress &progress) {
+                            const fs::path &log, CommandRunner &runner, Status &status) {
     for (const auto &[phase, command] : cpython_build_commands(spec, source_dir, work, capture, env, jobs, log)) {
-        progress.phase(spec.name, phase);
+        status.phase(spec.name, phase);
         CommandResult result = runner.run(command);
         if (!result.ok()) {
             throw Error(spec.name + ": CPython's " + phase + " failed (" + result.describe() + ")\n" +

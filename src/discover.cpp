@@ -1,6 +1,8 @@
 #include "kmpack/discover.h"
 
 #include "kmpack/capture.h"
+#include "kmpack/cpython_build.h"
+#include "kmpack/error.h"
 #include "kmpack/digest.h"
 #include "kmpack/fs.h"
 #include "kmpack/manifest.h"
@@ -12,11 +14,11 @@
 
 namespace kmpack {
 
-std::vector<FoundSharedObject> discover_shared_objects(const fs::path &work, const fs::path &lib_dir,
+std::vector<DiscoveredSo> discover_shared_objects(const fs::path &work, const fs::path &lib_dir,
                                                        const std::vector<SkipRule> &skip,
                                                        const std::vector<fs::path> &search_dirs,
                                                        std::vector<std::string> &notes) {
-    auto links = reconstruct_links(read_capture_log(work / "capture.jsonl"), work, search_dirs);
+    auto links = reconstruct_links(read_capture_log(ModuleLayout{work}.capture_log()), work, search_dirs);
     // Each linked .so hashed once, on every core.
     std::vector<std::string> md5(links.size());
     parallel_for(links.size(), std::max(1u, std::thread::hardware_concurrency()), [&](size_t i) {
@@ -35,10 +37,10 @@ std::vector<FoundSharedObject> discover_shared_objects(const fs::path &work, con
         for (const auto &e : fs::recursive_directory_iterator(lib_dir))
             if (e.is_regular_file() && e.path().extension() == ".so")
                 installed.emplace(md5_file(e.path()), relative_below(e.path(), lib_dir));
-    std::vector<FoundSharedObject> found;
+    std::vector<DiscoveredSo> found;
     for (size_t i = 0; i < links.size(); ++i) {
         auto &link = links[i];
-        FoundSharedObject f;
+        DiscoveredSo f;
         f.linked_as = link.output;
         if (md5[i].empty()) {
             notes.push_back(link.output.string() + ": linked, then deleted by the build; ignored");
@@ -62,6 +64,36 @@ std::vector<FoundSharedObject> discover_shared_objects(const fs::path &work, con
         }
         f.link = std::move(link);
         found.push_back(std::move(f));
+    }
+    return found;
+}
+
+std::vector<DiscoveredSo> discover_module(ModuleWork &m, size_t index, const std::vector<fs::path> &search_dirs) {
+    const ModuleSpec &spec = *m.spec;
+    m.notes.clear();
+    // The interpreter's default rules first: their reason is the one to give.
+    std::vector<SkipRule> skip;
+    if (spec.build == BuildKind::CPython)
+        for (const auto &[glob, why] : cpython_default_skips())
+            skip.push_back({glob, why});
+    for (const auto &glob : spec.skip)
+        skip.push_back({glob, ""});
+    std::vector<DiscoveredSo> found = discover_shared_objects(m.dirs.work, m.lib_dir, skip, search_dirs, m.notes);
+    for (auto &so : found)
+        so.module = index;
+    bool skipped = std::any_of(m.notes.begin(), m.notes.end(),
+                               [](const std::string &n) { return n.ends_with("skipped (skip=)"); });
+    if (found.empty() && m.notes.empty())
+        throw Error(spec.origin + ": the build of '" + spec.name +
+                    "' linked no extension module (.so); kmpack is for packages with C/C++ extensions. Log: " +
+                    m.dirs.log().string());
+    if (found.empty() && !skipped) {
+        std::string why;
+        for (const auto &n : m.notes)
+            why += "\n  " + n;
+        throw Error(spec.origin + ": no extension module of '" + spec.name + "' is left to link:" + why +
+                    "\n  (a build backend that builds in a temporary directory deletes the objects kmpack needs; "
+                    "make it keep its build directory)");
     }
     return found;
 }

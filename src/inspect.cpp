@@ -6,8 +6,10 @@
 #include "kmpack/fs.h"
 
 #include <algorithm>
-#include <cctype>
-#include <cstdio>
+#include <llvm/ADT/StringRef.h>
+#include <llvm/BinaryFormat/ELF.h>
+#include <llvm/BinaryFormat/Magic.h>
+#include <llvm/Object/Archive.h>
 #include <vector>
 
 namespace kmpack {
@@ -18,15 +20,35 @@ using nlohmann::json;
 
 // ---- What the file is ----------------------------------------------------
 
-constexpr uint16_t kElfRel = 1, kElfDyn = 3; // e_type values
+enum class FileKind { SharedObject, Object, Archive, Other };
 
-// e_type of an ELF image, in the byte order its header declares.
-uint16_t elf_type(const std::string &bytes, const std::string &file) {
-    if (bytes.size() < 18)
-        throw Error(file + ": truncated ELF header (" + std::to_string(bytes.size()) + " bytes)");
-    auto lo = static_cast<unsigned char>(bytes[16]), hi = static_cast<unsigned char>(bytes[17]);
-    bool big_endian = bytes[5] == 2; // EI_DATA == ELFDATA2MSB
-    return big_endian ? static_cast<uint16_t>(lo << 8 | hi) : static_cast<uint16_t>(hi << 8 | lo);
+// What `bytes` (the content of `file`) is, from its magic and, for ELF, its
+// e_type in the byte order the header declares. Error for an ELF or archive
+// kmpack does not read; Other for the rest.
+FileKind file_kind(const std::string &bytes, const std::string &file) {
+    const std::string not_elf_input = ", not a shared object (.so) or relocatable object (.o)";
+    llvm::StringRef head(bytes);
+    switch (llvm::identify_magic(head)) {
+    case llvm::file_magic::elf_shared_object:
+        return FileKind::SharedObject;
+    case llvm::file_magic::elf_relocatable:
+        return FileKind::Object;
+    case llvm::file_magic::archive:
+        if (!head.starts_with(llvm::object::ArchiveMagic))
+            throw Error(file + ": a thin or big (AIX) archive, not a regular ar archive (.a)");
+        return FileKind::Archive;
+    case llvm::file_magic::elf_executable:
+        throw Error(file + ": ELF executable (ET_EXEC)" + not_elf_input);
+    case llvm::file_magic::elf_core:
+        throw Error(file + ": ELF core file (ET_CORE)" + not_elf_input);
+    case llvm::file_magic::elf:
+        throw Error(file + ": ELF file of another type (neither ET_DYN nor ET_REL)" + not_elf_input);
+    default:
+        // identify_magic needs the 18 bytes up to e_type to say "ELF".
+        if (head.starts_with(llvm::ELF::ElfMagic))
+            throw Error(file + ": truncated ELF header (" + std::to_string(bytes.size()) + " bytes)");
+        return FileKind::Other;
+    }
 }
 
 // The base.km.json document held in `bytes`; Error when it is not one.
@@ -51,58 +73,22 @@ json symbol_name(const std::string &name) {
     return j;
 }
 
-bool is_digits(const std::string &s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
-// A constructor or destructor section as ld orders it: .init_array[.N],
-// .fini_array[.N], .ctors[.N], .dtors[.N]. Null for any other section.
-json plain_ctor_section(const std::string &name) {
-    struct Prefix {
-        const char *name;
-        bool init, legacy;
-    };
-    for (auto p : {Prefix{".init_array", true, false}, Prefix{".fini_array", false, false},
-                   Prefix{".ctors", true, true}, Prefix{".dtors", false, true}}) {
-        std::string prefix = p.name;
-        if (name.compare(0, prefix.size(), prefix) != 0)
-            continue;
-        std::string rest = name.substr(prefix.size());
-        if (!rest.empty() && !(rest[0] == '.' && is_digits(rest.substr(1)) && rest.size() <= 6))
-            continue;
-        json j = {{"name", name}, {"role", p.init ? "constructors" : "destructors"}, {"priority", nullptr}};
-        if (!rest.empty()) {
-            int n = std::stoi(rest.substr(1));
-            j["priority"] = p.legacy ? 65535 - n : n; // .ctors.N run as priority 65535 - N
-        }
+// A constructor or destructor section as ld orders it (.init_array[.N],
+// .fini_array[.N], .ctors[.N], .dtors[.N]), or kmpack's deferred form of one
+// with the section it came from. Null for any other section.
+json ctor_section_json(const std::string &name) {
+    auto describe = [&](const CtorSection &c) {
+        json j = {{"name", name},
+                  {"role", c.runs_at_open() ? "constructors" : "destructors"},
+                  {"priority", c.priority >= 0 ? json(c.priority) : json(nullptr)}};
         return j;
-    }
-    return nullptr;
-}
-
-// kmpack's renamed form, "km_<init|fini|ctors|dtors>_<digest>[_pNNNNN]", with
-// the section it came from. Null for any other section.
-json renamed_ctor_section(const std::string &name) {
-    for (std::string kind : {"init", "fini", "ctors", "dtors"}) {
-        std::string prefix = "km_" + kind + "_";
-        if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0)
-            continue;
-        std::string digest = name.substr(prefix.size());
-        std::string original = kind == "init" || kind == "fini" ? "." + kind + "_array" : "." + kind;
-        json j = {{"name", name}, {"role", kind == "init" || kind == "ctors" ? "constructors" : "destructors"},
-                  {"priority", nullptr}};
-        size_t p = digest.rfind("_p");
-        if (p != std::string::npos && digest.size() - p == 7 && is_digits(digest.substr(p + 2))) {
-            int priority = std::stoi(digest.substr(p + 2));
-            char suffix[16];
-            std::snprintf(suffix, sizeof suffix, ".%05d", kind == "ctors" || kind == "dtors" ? 65535 - priority
-                                                                                            : priority);
-            original += suffix;
-            digest.resize(p);
-            j["priority"] = priority;
-        }
-        j["original"] = original;
-        j["digest"] = digest;
+    };
+    if (auto plain = parse_ctor_section(name))
+        return describe(*plain);
+    if (auto deferred = parse_deferred_section(name)) {
+        json j = describe(deferred->section);
+        j["original"] = ctor_section_name(deferred->section);
+        j["digest"] = deferred->digest;
         return j;
     }
     return nullptr;
@@ -129,9 +115,7 @@ json describe_object(const std::string &bytes, const std::string &name) {
     for (const auto &u : s.undefined)
         undefined.push_back(symbol_name(u));
     for (const auto &section : s.sections) {
-        json j = plain_ctor_section(section);
-        if (j.is_null())
-            j = renamed_ctor_section(section);
+        json j = ctor_section_json(section);
         if (!j.is_null())
             sections.push_back(std::move(j));
     }
@@ -191,19 +175,11 @@ json describe_artifact(json doc, const std::string &file) {
     return doc;
 }
 
-// Where kmpack writes the base.km.json of a .so: "<dir>/<name without .so>.km.json".
-fs::path artifact_beside(const fs::path &so) {
-    std::string base = so.filename().string();
-    if (base.size() > 3 && base.compare(base.size() - 3, 3, ".so") == 0)
-        base.resize(base.size() - 3);
-    return so.parent_path() / (base + ".km.json");
-}
-
 // The exports of a .so; with what its base.km.json says, when there is one.
 json describe_shared_object(const fs::path &file) {
     SharedObjectSymbols so = read_shared_object(file);
     std::string md5 = md5_file(file);
-    fs::path beside = artifact_beside(file);
+    fs::path beside = artifact_path(file, Artifact::Record);
     json artifact = nullptr, by_export = json::object();
     std::error_code ec;
     if (fs::is_regular_file(beside, ec)) {
@@ -301,7 +277,7 @@ void print_shared_object(std::ostream &out, const json &d) {
     const json &a = d["artifact"];
     out << "md5  " << str(d["md5"]) << "\n";
     if (a.is_null()) {
-        out << "kmpack: not analysed by kmpack yet (no " << artifact_beside(str(d["file"])).filename().string()
+        out << "kmpack: not analysed by kmpack yet (no " << artifact_path(str(d["file"]), Artifact::Record).filename().string()
             << " beside it)\n";
     } else {
         out << "kmpack artifact: " << str(a["file"]) << "\n";
@@ -377,16 +353,6 @@ void print_text(std::ostream &out, const json &d) {
 
 } // namespace
 
-std::optional<RenamedName> split_renamed(const std::string &name) {
-    constexpr size_t kDigest = 32, kTail = 1 + kDigest + 3; // "_" digest "_km"
-    if (name.size() <= kTail || name.compare(name.size() - 3, 3, "_km") != 0 || name[name.size() - kTail] != '_')
-        return std::nullopt;
-    std::string digest = name.substr(name.size() - kTail + 1, kDigest);
-    if (!std::all_of(digest.begin(), digest.end(), [](unsigned char c) { return std::isxdigit(c); }))
-        return std::nullopt;
-    return RenamedName{name.substr(0, name.size() - kTail), digest};
-}
-
 nlohmann::json describe_file(const std::filesystem::path &file) {
     std::error_code ec;
     if (fs::is_directory(file, ec))
@@ -394,19 +360,19 @@ nlohmann::json describe_file(const std::filesystem::path &file) {
     std::string bytes = read_file(file), name = file.string();
     json d;
     std::string kind;
-    if (bytes.compare(0, 4, "\x7f" "ELF") == 0) {
-        uint16_t type = elf_type(bytes, name);
-        if (type == kElfDyn)
-            kind = "shared-object", d = describe_shared_object(file);
-        else if (type == kElfRel)
-            kind = "object", d = describe_object(bytes, name);
-        else
-            throw Error(name + ": ELF file of type " + std::to_string(type) +
-                        ", not a shared object (.so) or relocatable object (.o)");
-    } else if (bytes.compare(0, 8, "!<arch>\n") == 0) {
+    switch (file_kind(bytes, name)) {
+    case FileKind::SharedObject:
+        kind = "shared-object", d = describe_shared_object(file);
+        break;
+    case FileKind::Object:
+        kind = "object", d = describe_object(bytes, name);
+        break;
+    case FileKind::Archive:
         kind = "archive", d = describe_archive(file, bytes);
-    } else {
+        break;
+    case FileKind::Other:
         kind = "kmpack-artifact", d = describe_artifact(parse_artifact(bytes, name), name);
+        break;
     }
     d["file"] = name;
     d["kind"] = kind;

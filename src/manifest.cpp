@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <fnmatch.h>
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/ConvertUTF.h>
 #include <sstream>
 
 namespace kmpack {
@@ -15,27 +17,11 @@ constexpr size_t kMaxLine = 64 * 1024;
 
 const std::vector<std::string> kSettings = {"ref", "subdir", "skip", "env", "build", "configure"};
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diagonal = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-            diagonal = up;
-        }
-    }
-    return row[b.size()];
-}
-
 std::string suggestion(std::string_view key) {
     std::string best;
     size_t best_distance = 3;
     for (const auto &s : kSettings) {
-        size_t d = edit_distance(key, s);
+        size_t d = llvm::StringRef(key).edit_distance(s);
         if (d < best_distance) {
             best_distance = d;
             best = s;
@@ -46,19 +32,10 @@ std::string suggestion(std::string_view key) {
     return " (did you mean '" + best + "'?)";
 }
 
+// Well-formed UTF-8: no overlong forms, surrogates or code points past U+10FFFF.
 bool valid_utf8(std::string_view s) {
-    size_t i = 0;
-    while (i < s.size()) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        size_t extra = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 9;
-        if (extra == 9 || (extra > 0 && i + extra >= s.size()))
-            return false;
-        for (size_t k = 1; k <= extra; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2)
-                return false;
-        i += extra + 1;
-    }
-    return true;
+    auto *begin = reinterpret_cast<const llvm::UTF8 *>(s.data());
+    return llvm::isLegalUTF8String(&begin, begin + s.size());
 }
 
 bool is_archive_name(std::string_view s) {

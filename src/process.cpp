@@ -6,7 +6,10 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/stat.h>
+#include <llvm/ADT/SmallVector.h>
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/ErrorOr.h>
+#include <llvm/Support/Program.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,23 +24,18 @@ std::string CommandResult::describe() const {
 }
 
 std::string find_program(const std::string &program, const std::string &path_list) {
-    if (program.find('/') != std::string::npos)
-        return program;
-    size_t start = 0;
-    while (start <= path_list.size()) {
-        size_t end = path_list.find(':', start);
-        if (end == std::string::npos)
-            end = path_list.size();
-        std::string dir = path_list.substr(start, end - start);
-        std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + program;
-        if (::access(candidate.c_str(), X_OK) == 0) {
-            struct stat st;
-            if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode))
-                return candidate;
-        }
-        start = end + 1;
-    }
-    return {};
+    if (program.empty())
+        return {};
+    // An empty PATH element is the current directory. (findProgramByName
+    // skips empty elements, and searches the environment's PATH when given
+    // no directories at all; splitting always yields at least one.)
+    llvm::SmallVector<llvm::StringRef, 16> dirs;
+    llvm::StringRef(path_list).split(dirs, ':');
+    for (auto &dir : dirs)
+        if (dir.empty())
+            dir = ".";
+    llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName(program, dirs);
+    return found ? *found : std::string();
 }
 
 namespace {
@@ -144,7 +142,7 @@ CommandResult SystemRunner::run(const Command &command) {
     return wait_for(pid, command.argv[0]);
 }
 
-std::string run_and_read(const Command &command) {
+CommandResult SystemRunner::run_read(const Command &command, std::string &out) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0)
         throw Error(std::string("pipe failed: ") + std::strerror(errno));
@@ -157,7 +155,6 @@ std::string run_and_read(const Command &command) {
         throw;
     }
     ::close(fds[1]);
-    std::string out;
     char buf[65536];
     for (;;) {
         ssize_t n = ::read(fds[0], buf, sizeof buf);
@@ -168,7 +165,12 @@ std::string run_and_read(const Command &command) {
         out.append(buf, static_cast<size_t>(n));
     }
     ::close(fds[0]);
-    CommandResult result = wait_for(pid, command.argv[0]);
+    return wait_for(pid, command.argv[0]);
+}
+
+std::string read_output(CommandRunner &runner, const Command &command) {
+    std::string out;
+    CommandResult result = runner.run_read(command, out);
     if (!result.ok())
         throw Error(shell_quote(command.argv) + ": failed with " + result.describe());
     return out;

@@ -38,12 +38,12 @@ print(json.dumps({
 
 } // namespace
 
-PythonInfo query_python(const std::string &python) {
+PythonInfo query_python(CommandRunner &runner, const std::string &python) {
     Command c;
     c.argv = {python, "-E", "-S", "-c", kQuery};
     std::string out;
     try {
-        out = run_and_read(c);
+        out = read_output(runner, c);
     } catch (const Error &e) {
         throw Error("cannot query the interpreter '" + python + "' (--python): " + e.what());
     }

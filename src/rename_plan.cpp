@@ -1,11 +1,10 @@
 #include "kmpack/rename_plan.h"
 
-#include "kmpack/digest.h"
+#include "kmpack/conventions.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 
 #include <algorithm>
-#include <optional>
 #include <set>
 
 namespace kmpack {
@@ -21,37 +20,6 @@ std::string display_name(const fs::path &path, const fs::path &root) {
     return is_within(path, root) ? relative_below(path, root) : path.string();
 }
 
-// ".init_array.00101" -> priority 101; -1 when the section has none.
-struct SectionClass {
-    bool init = false;    // runs at open (else at exit)
-    bool legacy = false;  // .ctors/.dtors
-    int priority = -1;
-};
-
-std::optional<SectionClass> classify(const std::string &name) {
-    static const std::vector<std::pair<std::string, SectionClass>> prefixes = {
-        {".init_array", {true, false, -1}},
-        {".fini_array", {false, false, -1}},
-        {".ctors", {true, true, -1}},
-        {".dtors", {false, true, -1}}};
-    for (const auto &[prefix, cls] : prefixes) {
-        if (name == prefix)
-            return cls;
-        if (name.size() > prefix.size() + 1 && name.compare(0, prefix.size() + 1, prefix + ".") == 0) {
-            std::string digits = name.substr(prefix.size() + 1);
-            if (!std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c) != 0; }) ||
-                digits.size() > 5)
-                return std::nullopt;
-            SectionClass c = cls;
-            int n = std::stoi(digits);
-            // .ctors.N/.dtors.N encode priority as 65535 - N.
-            c.priority = cls.legacy ? 65535 - n : n;
-            return c;
-        }
-    }
-    return std::nullopt;
-}
-
 void plan_sections(SoPlan &plan) {
     struct Entry {
         int order;
@@ -62,19 +30,13 @@ void plan_sections(SoPlan &plan) {
     std::map<std::string, Entry> found;
     for (const auto &input : plan.inputs) {
         for (const auto &name : input.symbols.sections) {
-            auto cls = classify(name);
-            if (!cls || found.count(name))
+            auto section = parse_ctor_section(name);
+            if (!section || found.count(name))
                 continue;
-            std::string kind = cls->init ? (cls->legacy ? "ctors" : "init") : (cls->legacy ? "dtors" : "fini");
-            std::string to = "km_" + kind + "_" + plan.digest;
-            if (cls->priority >= 0) {
-                char suffix[16];
-                std::snprintf(suffix, sizeof suffix, "_p%05d", cls->priority);
-                to += suffix;
-            }
             // ld: prioritised sections first, by priority; then the plain ones.
-            int order = cls->priority >= 0 ? cls->priority : 65536 + (cls->legacy ? 1 : 0);
-            found[name] = {order, name, {to, cls->legacy}, cls->init};
+            int order = section->priority >= 0 ? section->priority : 65536 + (section->legacy() ? 1 : 0);
+            found[name] = {order, name, {deferred_section_name(*section, plan.digest), section->legacy()},
+                           section->runs_at_open()};
         }
     }
     std::vector<Entry> entries;
@@ -122,10 +84,6 @@ std::vector<size_t> simulate_pulls(const std::vector<InputObject> &objects, cons
 }
 
 } // namespace
-
-std::string renamed_symbol(const std::string &symbol, const std::string &digest) {
-    return symbol + "_" + digest + "_km";
-}
 
 std::string module_of(const std::string &file_name) {
     std::string m = file_name.substr(0, file_name.find('.'));
@@ -228,7 +186,7 @@ SoPlan plan_shared_object(const LinkInputs &link, const std::string &rel_path, c
     plan.module = module_of(plan.file_name);
     plan.md5 = md5;
     plan.digest = digest;
-    plan.id = plan.module + "_" + digest + "_km";
+    plan.id = library_id(plan.module, digest);
     plan.inputs = collect_inputs(link, package_root);
     plan.system_libs = link.system_libs;
     plan.system_archives = link.system_archives;
@@ -276,16 +234,6 @@ SoPlan plan_shared_object(const LinkInputs &link, const std::string &rel_path, c
         e.target = plan.symmap.at(e.name);
     plan_sections(plan);
     return plan;
-}
-
-std::vector<std::string> choose_digests(const std::vector<std::string> &md5s, const std::vector<std::string> &keys) {
-    std::map<std::string, int> count;
-    for (const auto &m : md5s)
-        ++count[m];
-    std::vector<std::string> out;
-    for (size_t i = 0; i < md5s.size(); ++i)
-        out.push_back(count[md5s[i]] > 1 ? md5_hex(md5s[i] + '\0' + keys[i]) : md5s[i]);
-    return out;
 }
 
 } // namespace kmpack

@@ -8,7 +8,7 @@
 
 namespace kmpack {
 
-std::vector<std::string> static_companions(const std::string &name) {
+std::vector<std::string> static_companions(CommandRunner &runner, const std::string &name) {
     if (name.empty() || name[0] == ':' || name[0] == '-')
         return {};
     for (const std::string &module : {name, "lib" + name}) {
@@ -16,7 +16,7 @@ std::vector<std::string> static_companions(const std::string &name) {
         c.argv = {"pkg-config", "--silence-errors", "--static", "--libs-only-l", "--", module};
         std::string out;
         try {
-            out = run_and_read(c);
+            out = read_output(runner, c);
         } catch (const Error &) {
             continue; // no such module, or no pkg-config
         }
@@ -30,12 +30,12 @@ std::vector<std::string> static_companions(const std::string &name) {
     return {};
 }
 
-std::vector<std::string> with_static_companions(const std::vector<std::string> &libs) {
+std::vector<std::string> with_static_companions(CommandRunner &runner, const std::vector<std::string> &libs) {
     // Each library goes after everything that names it: its last mention wins.
     std::vector<std::string> all;
     for (const auto &l : libs) {
         all.push_back(l);
-        for (auto &c : static_companions(l))
+        for (auto &c : static_companions(runner, l))
             all.push_back(std::move(c));
     }
     std::vector<std::string> out;

@@ -25,10 +25,10 @@ void make_tree(const std::filesystem::path &root) {
 
 } // namespace
 
-TEST_CASE("bytecode: every .py gets a hash-checked .pyc; what does not compile is reported") {
+TEST_CASE("bytecode: every .py gets a hash-checked .pyc, and what does not compile is reported") {
     TempDir dir;
     make_tree(dir.path());
-    auto result = compile_bytecode(KMPACK_TEST_PYTHON, dir.path(), dir / "log");
+    auto result = compile_bytecode(test::system_runner(), KMPACK_TEST_PYTHON, dir.path(), dir / "log");
     CHECK(result.compiled == 4);
     REQUIRE(result.failed.size() == 1);
     CHECK(result.failed[0].file == "pkg/py2.py");
@@ -55,8 +55,8 @@ TEST_CASE("bytecode: the .pyc files do not depend on where the tree was compiled
     TempDir a, b;
     make_tree(a / "lib");
     make_tree(b / "elsewhere" / "lib");
-    compile_bytecode(KMPACK_TEST_PYTHON, a / "lib", a / "log");
-    compile_bytecode(KMPACK_TEST_PYTHON, b / "elsewhere" / "lib", b / "log");
+    compile_bytecode(test::system_runner(), KMPACK_TEST_PYTHON, a / "lib", a / "log");
+    compile_bytecode(test::system_runner(), KMPACK_TEST_PYTHON, b / "elsewhere" / "lib", b / "log");
     for (const char *rel : {"__pycache__/top.cpython-311.pyc", "pkg/__pycache__/__init__.cpython-311.pyc",
                             "pkg/sub/__pycache__/mod.cpython-311.pyc"})
         CHECK(read_file(a / "lib" / rel) == read_file(b / "elsewhere" / "lib" / rel));
@@ -65,6 +65,6 @@ TEST_CASE("bytecode: the .pyc files do not depend on where the tree was compiled
 TEST_CASE("bytecode: an interpreter that cannot run is an error naming it") {
     TempDir dir;
     make_tree(dir.path());
-    CHECK_THROWS_WITH(compile_bytecode(dir / "no-python", dir.path(), dir / "log"),
+    CHECK_THROWS_WITH(compile_bytecode(test::system_runner(), dir / "no-python", dir.path(), dir / "log"),
                       Catch::Contains((dir / "no-python").string()));
 }

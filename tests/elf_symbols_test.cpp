@@ -77,7 +77,7 @@ TEST_CASE("elf_symbols: a shared object's exports come from .dynsym") {
                          [](const ElfSymbol &a, const ElfSymbol &b) { return a.name < b.name; }));
 }
 
-TEST_CASE("elf_symbols: a shared object's soname; none for what has none or is not ELF") {
+TEST_CASE("elf_symbols: a shared object's soname, and none for what has none or is not ELF") {
     test::TempDir dir;
     auto with = test::compile_c(dir.path(), "a.c", "int f(void) { return 1; }\n",
                                 {"-shared", "-fPIC", "-Wl,-soname,libkmtest.so.7"}, "libkmtest.so");
@@ -144,7 +144,7 @@ TEST_CASE("elf_symbols: a static program's functions and data, hidden ones inclu
                       Catch::EndsWith("not a linked program"));
 }
 
-TEST_CASE("elf_symbols: with mold, hidden globals demoted to local still count; file statics do not") {
+TEST_CASE("elf_symbols: with mold, hidden globals demoted to local still count, file statics do not") {
     // mold demotes hidden globals to local (keeping STV_HIDDEN), and without
     // --export-dynamic every other global of an executable as well.
     test::TempDir dir;

@@ -70,14 +70,14 @@ TEST_CASE("artifacts: symmap lists every renamed global, sorted, objcopy style")
     CHECK(symmap_text(plan) == "PyInit_m PyInit_m_0123456789abcdef0123456789abcdef_km\n"
                                "helper helper_0123456789abcdef0123456789abcdef_km\n"
                                "weird.name$1 weird.name$1_0123456789abcdef0123456789abcdef_km\n");
-    auto j = plan_json(plan);
+    auto j = nlohmann::json::parse(artifact_text(artifact_record(plan)));
     CHECK(j["path"] == plan.rel_path);
     CHECK(j["id"] == plan.id);
     CHECK(j["exports"][0]["name"] == "PyInit_m");
     CHECK(j["exports"][0]["kind"] == "function");
     CHECK(j["exports"][1]["size"] == 4);
     plan.so_path = "/x/pkg/sub/m.cpython-311-x86_64-linux-gnu.so";
-    CHECK(artifact_path(plan, "json") == "/x/pkg/sub/m.cpython-311-x86_64-linux-gnu.km.json");
+    CHECK(artifact_path(plan.so_path, Artifact::Record) == "/x/pkg/sub/m.cpython-311-x86_64-linux-gnu.km.json");
 }
 
 TEST_CASE("emit_c: generated tables and the payload runtime, linked statically") {
@@ -171,7 +171,7 @@ TEST_CASE("emit_c: very long symbol names and names that are not C identifiers")
 
 namespace {
 
-std::vector<BuiltinModule> sample_builtins() {
+std::vector<InittabEntry> sample_builtins() {
     // Out of order on purpose: the table is sorted by name.
     return {{"pkg.sub.m", "m_0123456789abcdef0123456789abcdef_km", "PyInit_m_0123456789abcdef0123456789abcdef_km"},
             {"pkg.broken", "broken_km", "PyInit_broken_km"}};

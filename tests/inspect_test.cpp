@@ -1,6 +1,6 @@
 #include "kmpack/inspect.h"
 
-#include "kmpack/archive.h"
+#include "kmpack/renamed_archive.h"
 #include "kmpack/artifacts.h"
 #include "kmpack/digest.h"
 #include "kmpack/error.h"
@@ -127,7 +127,7 @@ TEST_CASE("inspect: a .so without kmpack artifacts") {
 
 TEST_CASE("inspect: a .so with its base.km.json shows id, renamed names and objects") {
     SoFixture f;
-    write_file_atomic(f.dir / "m.km.json", json_text(plan_json(f.plan)));
+    write_file_atomic(f.dir / "m.km.json", artifact_text(artifact_record(f.plan)));
     std::string md5 = f.plan.md5;
     std::string text = inspect_text(f.dir / "m.so");
     CHECK(contains(text, "m_" + md5 + "_km"));
@@ -156,7 +156,7 @@ TEST_CASE("inspect: a .so with its base.km.json shows id, renamed names and obje
 TEST_CASE("inspect: base.km.json summary") {
     SoFixture f;
     fs::path file = f.dir / "m.km.json";
-    write_file_atomic(file, json_text(plan_json(f.plan)));
+    write_file_atomic(file, artifact_text(artifact_record(f.plan)));
     std::string md5 = f.plan.md5;
     std::string text = inspect_text(file);
     CHECK(contains(text, file.string() + ": kmpack artifact of m.so"));
@@ -234,3 +234,44 @@ TEST_CASE("inspect: errors name the file") {
     CHECK(contains(inspect_error(other_json), "kmpack_artifact"));
 }
 
+
+namespace {
+
+// An ELF header and nothing else: class 64-bit, the given byte order and e_type.
+std::string elf_header(bool big_endian, uint16_t type) {
+    std::string h(64, '\0');
+    h.replace(0, 4, "\x7f" "ELF");
+    h[4] = 2;                  // ELFCLASS64
+    h[5] = big_endian ? 2 : 1; // ELFDATA2MSB / ELFDATA2LSB
+    h[6] = 1;                  // EV_CURRENT
+    h[0x34] = big_endian ? 0 : 64; // e_ehsize
+    h[0x35] = big_endian ? 64 : 0;
+    h[big_endian ? 16 : 17] = static_cast<char>(type >> 8);
+    h[big_endian ? 17 : 16] = static_cast<char>(type & 0xff);
+    return h;
+}
+
+} // namespace
+
+TEST_CASE("inspect: the kind comes from the magic, in the ELF header's byte order") {
+    test::TempDir dir;
+    fs::path be_rel = dir / "be.o", be_exec = dir / "be-exec", be_core = dir / "core", be_other = dir / "be-os";
+    fs::path short_elf = dir / "short.o", thin = dir / "thin.a";
+    write_file_atomic(be_rel, elf_header(true, 1));
+    write_file_atomic(be_exec, elf_header(true, 2));
+    write_file_atomic(be_core, elf_header(true, 4));
+    write_file_atomic(be_other, elf_header(true, 0xfe00)); // ET_LOOS
+    write_file_atomic(short_elf, elf_header(true, 1).substr(0, 17));
+    write_file_atomic(thin, "!<thin>\n");
+
+    json d = describe_file(be_rel);
+    CHECK(d["kind"] == "object");
+    CHECK(d["file"] == be_rel.string());
+
+    CHECK(inspect_error(be_exec) ==
+          be_exec.string() + ": ELF executable (ET_EXEC), not a shared object (.so) or relocatable object (.o)");
+    CHECK(inspect_error(be_core).rfind(be_core.string() + ": ELF core file", 0) == 0);
+    CHECK(inspect_error(be_other).rfind(be_other.string() + ": ELF file of another type", 0) == 0);
+    CHECK(inspect_error(short_elf) == short_elf.string() + ": truncated ELF header (17 bytes)");
+    CHECK(inspect_error(thin).rfind(thin.string() + ": a thin or big (AIX) archive", 0) == 0);
+}

@@ -57,7 +57,7 @@ TEST_CASE("linker: a -fuse-ld= already given wins over auto, and must agree with
                       "--ld lld contradicts -fuse-ld=mold in --cc; give the linker one way");
 }
 
-TEST_CASE("linker: a named linker must be installed; default adds nothing") {
+TEST_CASE("linker: a named linker must be installed, and the default adds nothing") {
     TempDir path;
     CHECK_THROWS_WITH(choose_linker("lld", kGcc, {}, path.path().string()),
                       "--ld lld: ld.lld is not on PATH (Debian: apt-get install lld), or use --ld auto");

@@ -83,6 +83,26 @@ TEST_CASE("manifest: non-UTF-8, NUL bytes and very long lines are refused") {
     CHECK_NOTHROW(parse_manifest("a dir env=X=caf\xc3\xa9\n", "m", "/", false));
 }
 
+TEST_CASE("manifest: only well-formed UTF-8 is valid (no overlong forms, surrogates or past U+10FFFF)") {
+    CHECK(error_of("a b\xc0\xaf\n") == "modules.txt:1: line is not valid UTF-8");         // overlong '/'
+    CHECK(error_of("a b\xe0\x80\xaf\n") == "modules.txt:1: line is not valid UTF-8");     // overlong '/', 3 bytes
+    CHECK(error_of("a b\xed\xa0\x80\n") == "modules.txt:1: line is not valid UTF-8");     // U+D800, a surrogate
+    CHECK(error_of("a b\xf4\x90\x80\x80\n") == "modules.txt:1: line is not valid UTF-8"); // U+110000
+    CHECK(error_of("a b\xc3\n") == "modules.txt:1: line is not valid UTF-8");             // cut short
+    CHECK(error_of("a b\x80\n") == "modules.txt:1: line is not valid UTF-8");             // stray continuation
+    CHECK_NOTHROW(parse_manifest("a dir env=X=\xe2\x82\xac\xf0\x9f\x90\x8d\xf4\x8f\xbf\xbf\n", "m", "/", false));
+}
+
+TEST_CASE("manifest: a setting a few edits away from a known one is suggested") {
+    CHECK(error_of("a b confgure=x\n") == "modules.txt:1: unknown setting 'confgure' (did you mean 'configure'?)");
+    CHECK(error_of("a b bulid=pip\n") == "modules.txt:1: unknown setting 'bulid' (did you mean 'build'?)");
+    CHECK(error_of("a b skips=x\n") == "modules.txt:1: unknown setting 'skips' (did you mean 'skip'?)");
+    CHECK(error_of("a b rf=x\n") == "modules.txt:1: unknown setting 'rf' (did you mean 'ref'?)");
+    // Three edits or more: no guess, the list.
+    CHECK(error_of("a b sbd=x\n") ==
+          "modules.txt:1: unknown setting 'sbd' (settings are: ref, subdir, skip, env, build, configure)");
+}
+
 TEST_CASE("manifest: local sources must exist") {
     test::TempDir dir;
     std::filesystem::create_directories(dir / "pkg");

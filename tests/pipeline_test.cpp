@@ -23,10 +23,9 @@ BuildOptions options_for(const test::TempDir &dir) {
 }
 
 std::string build_error(const BuildOptions &o) {
-    std::ostringstream out;
-    Progress progress(out, ProgressStyle::Plain, Verbosity::Normal, false);
+    test::SystemHost host;
     try {
-        run_build(o, progress);
+        run_build(o, host);
     } catch (const Error &e) {
         return e.what();
     }
@@ -54,15 +53,14 @@ TEST_CASE("pipeline: a pip build gives the same artifacts as setup.py") {
     write_file_atomic(dir / "modules.txt", "pkg pkg build=pip\n");
     BuildOptions o = options_for(dir);
     o.link = false;
-    std::ostringstream out;
-    Progress progress(out, ProgressStyle::Plain, Verbosity::Normal, false);
-    BuildResult r = run_build(o, progress);
+    test::SystemHost host;
+    BuildResult r = run_build(o, host);
     REQUIRE(r.modules.size() == 1);
     REQUIRE(r.modules[0].shared_objects.size() == 1);
     const auto &so = r.modules[0].shared_objects[0];
     CHECK(so.path == "pkg/_m.cpython-311-x86_64-linux-gnu.so");
     CHECK(so.exports == 1);
-    CHECK(out.str().find("pkg: build/pip") != std::string::npos);
+    CHECK(host.out.str().find("pkg: build/pip") != std::string::npos);
     auto build = nlohmann::json::parse(read_file(dir / "kb/kmpack-build.json"));
     std::string stem = build["modules"][0]["shared_objects"][0]["artifacts"];
     for (const char *what : {".json", ".symmap", ".symbols.c", ".lib.a"})
@@ -129,9 +127,8 @@ TEST_CASE("pipeline: a build directory inside a directory source is refused befo
 namespace {
 
 BuildResult build(const BuildOptions &o) {
-    std::ostringstream out;
-    Progress progress(out, ProgressStyle::Plain, Verbosity::Normal, false);
-    return run_build(o, progress);
+    test::SystemHost host;
+    return run_build(o, host);
 }
 
 // Two small packages, a and b, each with one extension module.
@@ -155,7 +152,7 @@ TEST_CASE("pipeline: a second build with nothing changed does no work") {
     CHECK(again.packages_built == 0);
     CHECK(again.objects_renamed == 0);
     CHECK_FALSE(again.linked);
-    CHECK(again.modules[0].status == "up to date");
+    CHECK(to_string(again.modules[0].state) == "up to date");
     CHECK(fs::exists(dir / "kb/dist/python.km"));
 }
 
@@ -170,8 +167,8 @@ TEST_CASE("pipeline: adding a module builds only it and relinks") {
     CHECK(r.packages_built == 1);
     CHECK(r.objects_renamed == 1);
     CHECK(r.linked);
-    CHECK(r.modules[0].status == "up to date");
-    CHECK(r.modules[1].status == "built");
+    CHECK(to_string(r.modules[0].state) == "up to date");
+    CHECK(to_string(r.modules[1].state) == "built");
 }
 
 TEST_CASE("pipeline: a changed source, setting or --force rebuilds that module only") {
@@ -183,7 +180,7 @@ TEST_CASE("pipeline: a changed source, setting or --force rebuilds that module o
     write_file_atomic(dir / "b/m.c", std::string(kModule) + "int added_later;\n");
     BuildResult changed = build(o);
     CHECK(changed.packages_built == 1);
-    CHECK(changed.modules[1].status == "built");
+    CHECK(to_string(changed.modules[1].state) == "built");
     CHECK(changed.linked);
 
     write_file_atomic(dir / "modules.txt", "a a env=KM_TEST=1\nb b\n");
@@ -192,7 +189,7 @@ TEST_CASE("pipeline: a changed source, setting or --force rebuilds that module o
     o.force = {"b"};
     BuildResult forced = build(o);
     CHECK(forced.packages_built == 1);
-    CHECK(forced.modules[1].status == "built");
+    CHECK(to_string(forced.modules[1].state) == "built");
     o.force = {"nosuch"};
     CHECK(build_error(o) == "--force=nosuch: no such module in " + (dir / "modules.txt").string());
 }
@@ -226,9 +223,8 @@ TEST_CASE("pipeline: switching --mode relinks, and built-in mode makes the modul
     // 'kmpack link' into the same directory: the next build links again.
     LinkOptions link;
     link.mode = LinkMode::Builtin;
-    std::ostringstream out;
-    Progress progress(out, ProgressStyle::Plain, Verbosity::Normal, false);
-    link_python(dir / "kb", link, progress);
+    test::SystemHost host;
+    link_python(dir / "kb", link, host);
     CHECK(test::run({python_km, "-c", probe}) == "True pkg._m True\n");
     CHECK(build(o).linked);
     CHECK(test::run({python_km, "-c", probe}) == "False pkg._m False\n");
@@ -243,10 +239,10 @@ TEST_CASE("pipeline: --keep-going builds what it can, reports the failure and li
     o.keep_going = true;
     BuildResult r = build(o);
     CHECK_FALSE(r.ok());
-    CHECK(r.modules[0].status == "failed");
+    CHECK(to_string(r.modules[0].state) == "failed");
     CHECK(r.modules[0].error.find("broken: the package's build failed") == 0);
     CHECK(r.modules[0].log == dir / "kb/modules/broken/build.log");
-    CHECK(r.modules[1].status == "built");
+    CHECK(to_string(r.modules[1].state) == "built");
     CHECK_FALSE(r.linked);
     CHECK_FALSE(fs::exists(dir / "kb/dist/python.km"));
     // Without it, the first failure stops the build.
@@ -265,7 +261,7 @@ TEST_CASE("pipeline: paths with spaces, quotes and non-ASCII characters") {
     REQUIRE(r.linked);
     Command c;
     c.argv = {r.link.python_km.string(), "-c", "import pkg._m; print('imported', pkg._m.__name__)"};
-    CHECK(run_and_read(c) == "imported pkg._m\n");
+    CHECK(read_output(test::system_runner(), c) == "imported pkg._m\n");
     // The recorded link line re-links through a shell, quoting intact.
     fs::remove(r.link.python_km);
     Command relink;
@@ -273,7 +269,7 @@ TEST_CASE("pipeline: paths with spaces, quotes and non-ASCII characters") {
     relink.output = dir / "relink.log";
     SystemRunner runner;
     REQUIRE(runner.run(relink).ok());
-    CHECK(run_and_read(c) == "imported pkg._m\n");
+    CHECK(read_output(test::system_runner(), c) == "imported pkg._m\n");
 }
 
 TEST_CASE("pipeline: one build directory, one kmpack at a time") {

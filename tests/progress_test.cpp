@@ -21,7 +21,7 @@ TEST_CASE("progress: plain output is a line per event") {
     CHECK(s.find('\033') == std::string::npos);
 }
 
-TEST_CASE("progress: -q keeps failures and always-lines only; -v shows details") {
+TEST_CASE("progress: -q keeps failures and always-lines only, and -v shows details") {
     std::ostringstream quiet, verbose;
     {
         Progress p(quiet, ProgressStyle::Plain, Verbosity::Quiet, false);
@@ -41,7 +41,7 @@ TEST_CASE("progress: -q keeps failures and always-lines only; -v shows details")
     CHECK(verbose.str() == "detail\n");
 }
 
-TEST_CASE("progress: live lines are redrawn in place and cleared at the end; colour is optional") {
+TEST_CASE("progress: live lines are redrawn in place and cleared at the end, and colour is optional") {
     std::ostringstream out;
     {
         Progress p(out, ProgressStyle::Live, Verbosity::Normal, true);

@@ -1,6 +1,10 @@
-#include "kmpack/archive.h"
+#include "kmpack/assign_ids.h"
+#include "kmpack/renamed_archive.h"
+#include "kmpack/assign_ids.h"
 #include "kmpack/digest.h"
+#include "kmpack/assign_ids.h"
 #include "kmpack/emit_c.h"
+#include "kmpack/assign_ids.h"
 #include "kmpack/rename_plan.h"
 #include "test_util.h"
 

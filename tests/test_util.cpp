@@ -31,7 +31,12 @@ std::string run(const std::vector<std::string> &argv, const std::filesystem::pat
     Command c;
     c.argv = argv;
     c.cwd = cwd;
-    return run_and_read(c);
+    return read_output(system_runner(), c);
+}
+
+CommandRunner &system_runner() {
+    static SystemRunner runner;
+    return runner;
 }
 
 } // namespace kmpack::test

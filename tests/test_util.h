@@ -2,9 +2,12 @@
 #pragma once
 
 #include "kmpack/fs.h"
+#include "kmpack/host.h"
 #include "kmpack/process.h"
+#include "kmpack/progress.h"
 
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -32,5 +35,16 @@ std::filesystem::path compile_c(const std::filesystem::path &dir, const std::str
 std::string run(const std::vector<std::string> &argv, const std::filesystem::path &cwd = {});
 
 inline const std::filesystem::path source_dir() { return KMPACK_SOURCE_DIR; }
+
+// The runner that starts real processes, for tests that run gcc or Python.
+CommandRunner &system_runner();
+
+// A Host running real commands, its status printed plainly into `out`.
+struct SystemHost {
+    std::ostringstream out;
+    Progress progress{out, ProgressStyle::Plain, Verbosity::Normal, false};
+    Host host{system_runner(), progress};
+    operator Host &() { return host; }
+};
 
 } // namespace kmpack::test

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "kmpack/manifest.h"
+#include "kmpack/process.h"
 #include "kmpack/python_info.h"
 
 #include <filesystem>
@@ -20,16 +21,25 @@ std::string tree_digest(const fs::path &dir);
 
 // What the source of `module` is now: the tree or archive digest, or for git
 // the commit `ref` resolves to (`git ls-remote`, no clone).
-std::string source_identity(const ModuleSpec &module);
+std::string source_identity(CommandRunner &runner, const ModuleSpec &module);
 
 // The toolchain's identity: the interpreter (version, LIBPL, compilers) and
 // the C compiler's own `--version`; with an interpreter kmpack built, also
 // that build's key, so a rebuilt interpreter rebuilds every package.
-std::string toolchain_identity(const PythonInfo &python, const std::string &interpreter_key = "");
+std::string toolchain_identity(CommandRunner &runner, const PythonInfo &python,
+                               const std::string &interpreter_key = "");
+
+// The `--version` of the C compiler `cc`.
+std::string compiler_identity(CommandRunner &runner, const std::string &cc);
 
 // What an interpreter build (build=cpython) is keyed on besides its source:
-// the `--version` of the C compiler `cc`.
-std::string compiler_identity(const std::string &cc);
+// the compiler it is built with (kCPythonCC).
+std::string interpreter_toolchain(CommandRunner &runner);
+
+// The key module `spec` would be built with now: over its source as it is
+// and `toolchain` (interpreter_toolchain() for the interpreter line,
+// toolchain_identity() for a package). What `kmpack list` compares too.
+std::string current_key(CommandRunner &runner, const ModuleSpec &spec, const std::string &toolchain);
 
 // This kmpack: its version and the MD5 of its own executable, so that a
 // rebuilt kmpack does not trust what an older one made.
@@ -38,9 +48,6 @@ const std::string &kmpack_identity();
 // The key of a module build: its settings, source identity, toolchain and
 // kmpack's version.
 std::string module_key(const ModuleSpec &module, const std::string &source, const std::string &toolchain);
-
-// The record a finished module build leaves in its work directory.
-fs::path module_record_path(const fs::path &work);
 
 // The key recorded by the last successful build in `work`, if any.
 std::optional<std::string> recorded_key(const fs::path &work);

@@ -7,6 +7,8 @@
 // afterwards is still noticed and compiled from its source.
 #pragma once
 
+#include "kmpack/process.h"
+
 #include <cstddef>
 #include <filesystem>
 #include <string>
@@ -29,7 +31,7 @@ struct BytecodeResult {
 // the compiler's own messages are appended to `log`. A file that does not
 // compile is reported, not fatal: packages ship files that never import
 // (templates, Python 2 leftovers). Error when the interpreter cannot run.
-BytecodeResult compile_bytecode(const std::filesystem::path &python, const std::filesystem::path &dir,
+BytecodeResult compile_bytecode(CommandRunner &runner, const std::filesystem::path &python, const std::filesystem::path &dir,
                                 const std::filesystem::path &log);
 
 } // namespace kmpack

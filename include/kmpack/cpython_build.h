@@ -7,7 +7,7 @@
 
 #include "kmpack/manifest.h"
 #include "kmpack/process.h"
-#include "kmpack/progress.h"
+#include "kmpack/status.h"
 
 #include <filesystem>
 #include <map>
@@ -48,7 +48,7 @@ std::vector<std::pair<std::string, Command>> cpython_build_commands(const Module
 // log's tail when a step fails.
 CPythonLayout build_cpython(const ModuleSpec &spec, const fs::path &source_dir, const fs::path &work,
                             const fs::path &capture, const std::map<std::string, std::string> &env, unsigned jobs,
-                            const fs::path &log, CommandRunner &runner, Progress &progress);
+                            const fs::path &log, CommandRunner &runner, Status &status);
 
 // The shared standard modules kmpack leaves out, as skip globs, each with why.
 const std::vector<std::pair<std::string, std::string>> &cpython_default_skips();

@@ -1,8 +1,10 @@
-// Which .so files a package build produced: every shared-object link the
-// capture log records, matched to its place in the installed package.
+// Stage 3 of `kmpack build`: which .so files a package build produced, from
+// every shared-object link the capture log records, matched to its place in
+// the installed package.
 #pragma once
 
-#include "kmpack/link_graph.h"
+#include "kmpack/link_inputs.h"
+#include "kmpack/module_work.h"
 
 #include <filesystem>
 #include <string>
@@ -19,11 +21,12 @@ struct SkipRule {
     std::string why;
 };
 
-struct FoundSharedObject {
+struct DiscoveredSo {
     fs::path linked_as;   // the output path of its link, as other link lines name it
     LinkInputs link;      // link.output: the file in the installed tree
     std::string rel_path; // package-relative
     std::string md5;
+    size_t module = 0;    // index of its module in the build
 };
 
 // Every .so linked in the build in `work` (its capture.jsonl) that belongs to
@@ -31,9 +34,15 @@ struct FoundSharedObject {
 // build that links elsewhere (pip) is matched by content. Links that are gone,
 // not installed, or match a `skip` rule (the first that matches says why)
 // are left out, each with a line in `notes` saying why.
-std::vector<FoundSharedObject> discover_shared_objects(const fs::path &work, const fs::path &lib_dir,
+std::vector<DiscoveredSo> discover_shared_objects(const fs::path &work, const fs::path &lib_dir,
                                                        const std::vector<SkipRule> &skip,
                                                        const std::vector<fs::path> &search_dirs,
                                                        std::vector<std::string> &notes);
+
+// The stage for module `index` of the build: its skip= rules (for the
+// interpreter, CPython's default ones first), its notes in m.notes. Error
+// when the build linked no extension module, or every one was left out
+// other than by skip=.
+std::vector<DiscoveredSo> discover_module(ModuleWork &m, size_t index, const std::vector<fs::path> &search_dirs);
 
 } // namespace kmpack

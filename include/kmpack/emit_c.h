@@ -23,8 +23,9 @@ std::string emit_symbols_c(const SoPlan &plan);
 // the main program.
 std::string emit_main_table_c(const std::vector<ElfSymbol> &symbols, const std::vector<std::string> &system_libs = {});
 
-// An extension module linked as a built-in module (--mode=builtin).
-struct BuiltinModule {
+// An extension module linked as a built-in module (--mode=builtin): its entry
+// in the table of built-in modules.
+struct InittabEntry {
     std::string name; // its full dotted name, the inittab key: "pkg.sub.mod"
     std::string id;   // its library's registry id: "mod_<md5>_km"
     std::string init; // its renamed init function: "PyInit_mod_<md5>_km"
@@ -37,6 +38,6 @@ struct BuiltinModule {
 // PyInit with CPython's package context set to the full name, as the
 // extension loader does. `python_version` ("3.11") picks the interpreter's
 // private way of setting that context. Stable: the same input, the same bytes.
-std::string emit_inittab_c(const std::vector<BuiltinModule> &modules, const std::string &python_version);
+std::string emit_inittab_c(const std::vector<InittabEntry> &modules, const std::string &python_version);
 
 } // namespace kmpack

@@ -1,6 +1,8 @@
 // `kmpack inspect FILE`: what kmpack sees in a .so, .o, .a or base.km.json.
 #pragma once
 
+#include "kmpack/conventions.h"
+
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -18,11 +20,5 @@ void inspect_file(const std::filesystem::path &file, bool json, std::ostream &ou
 // "shared-object", "object", "archive" or "kmpack-artifact".
 nlohmann::json describe_file(const std::filesystem::path &file);
 
-// A name kmpack renamed, "<original>_<32 hex digits>_km", split in two.
-struct RenamedName {
-    std::string original;
-    std::string digest;
-};
-std::optional<RenamedName> split_renamed(const std::string &name);
 
 } // namespace kmpack

@@ -26,23 +26,26 @@ struct CommandResult {
     std::string describe() const; // "exit status 2" / "killed by signal 9 (Killed)"
 };
 
-// The seam between kmpack's pipeline and the processes it starts, so tests can
-// record or replay commands.
+// The seam between kmpack's library and the processes it starts: the CLI
+// passes a SystemRunner, tests a fake that records argv and replays output.
 class CommandRunner {
 public:
     virtual ~CommandRunner() = default;
+    // Runs `command`; its output goes to command.output, or is inherited.
     virtual CommandResult run(const Command &command) = 0;
+    // Runs `command` with its stdout in `out` (stderr as run() does).
+    virtual CommandResult run_read(const Command &command, std::string &out) = 0;
 };
 
 // Runs commands for real (fork + execve).
 class SystemRunner : public CommandRunner {
 public:
     CommandResult run(const Command &command) override;
+    CommandResult run_read(const Command &command, std::string &out) override;
 };
 
-// Runs `command` and returns what it wrote to stdout; Error (with its stderr)
-// when it fails.
-std::string run_and_read(const Command &command);
+// What `command` wrote to stdout; Error naming the command when it fails.
+std::string read_output(CommandRunner &runner, const Command &command);
 
 // The absolute path of `program` found on `path_list` (a PATH value); a name
 // containing '/' is returned as is. Empty when not found.

@@ -3,6 +3,8 @@
 // one line per event. Lines from parallel work never interleave.
 #pragma once
 
+#include "kmpack/status.h"
+
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -17,22 +19,17 @@ namespace kmpack {
 enum class ProgressStyle { Live, Plain, Quiet };
 enum class Verbosity { Quiet, Normal, Verbose };
 
-class Progress {
+class Progress : public Status {
 public:
     // `live` needs a terminal; `color` is off under NO_COLOR.
     Progress(std::ostream &out, ProgressStyle style, Verbosity verbosity, bool color);
-    ~Progress();
+    ~Progress() override;
 
-    // A module enters a phase (fetch, build, analyse, rename, link, ...).
-    void phase(const std::string &module, const std::string &what);
-    // A module is finished: "done", "up to date" or "failed".
-    void finish(const std::string &module, const std::string &status);
-    // A line of information; `verbose` lines show only with -v.
-    void note(const std::string &line, bool verbose = false);
-    // A line that always shows, even with -q.
-    void always(const std::string &line);
-    // The time since `module` first entered a phase.
-    double elapsed(const std::string &module) const;
+    void phase(const std::string &module, const std::string &what) override;
+    void finish(const std::string &module, const std::string &status) override;
+    void note(const std::string &line, bool verbose = false) override;
+    void always(const std::string &line) override;
+    double elapsed(const std::string &module) const override;
     // Green/red words when colour is on.
     std::string good(const std::string &s) const;
     std::string bad(const std::string &s) const;

@@ -2,6 +2,8 @@
 // that one interpreter's sysconfig.
 #pragma once
 
+#include "kmpack/process.h"
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -24,6 +26,6 @@ struct PythonInfo {
 };
 
 // Runs `python` once and reads its sysconfig. Error when it cannot run.
-PythonInfo query_python(const std::string &python);
+PythonInfo query_python(CommandRunner &runner, const std::string &python);
 
 } // namespace kmpack

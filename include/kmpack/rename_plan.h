@@ -1,10 +1,11 @@
 // What kmpack does to one .so: which objects it was made of, the id it gets,
-// every global its objects define (all renamed to `<name>_<digest>_km`), the
+// every global its objects define (all renamed: renamed_symbol()), the
 // exports the dlsym table lists, and where constructors move.
 #pragma once
 
+#include "kmpack/conventions.h"
 #include "kmpack/elf_symbols.h"
-#include "kmpack/link_graph.h"
+#include "kmpack/link_inputs.h"
 
 #include <filesystem>
 #include <map>
@@ -64,20 +65,12 @@ struct SoPlan {
     bool cxx = false;
 };
 
-// The renamed form of `symbol` for a .so whose digest is `digest`.
-std::string renamed_symbol(const std::string &symbol, const std::string &digest);
-
 // The id-friendly module name of a .so file name ("uri.cpython-311-...so" -> "uri").
 std::string module_of(const std::string &file_name);
 
 // Reads the inputs `link` names (objects, and the members it pulled from the
 // package's archives), each with its symbols. Errors name the missing file.
 std::vector<InputObject> collect_inputs(const LinkInputs &link, const fs::path &package_root);
-
-// The digest each .so's ids use, given the md5 of every .so in the build and
-// a key for each (module name and package-relative path): the md5 itself,
-// or, for .so files with identical content, an md5 that also covers the key.
-std::vector<std::string> choose_digests(const std::vector<std::string> &md5s, const std::vector<std::string> &keys);
 
 // Another .so of the same build, as the link line of a .so names it.
 struct SiblingSo {

@@ -1,31 +1,25 @@
-// `kmpack list`: the modules and .so files of a build directory, and whether
-// each module is up to date with its modules.txt line and source.
+// What the library says while it works, and what it is told nothing else
+// about: the seam between the pipeline and whoever shows its progress (the
+// terminal's Progress, a test's recorder).
 #pragma once
 
-#include <filesystem>
-#include <ostream>
 #include <string>
-#include <vector>
 
 namespace kmpack {
 
-struct SharedObjectStatus {
-    std::string path; // package-relative
-    std::string id;
-    bool artifacts = false; // all of .km.json/.symmap/.symbols.c/.lib.a present
+class Status {
+public:
+    virtual ~Status() = default;
+    // A module (or "python.km") enters a phase: fetch, build, analyse, rename, link, ...
+    virtual void phase(const std::string &module, const std::string &what) = 0;
+    // A module is finished: to_string(ModuleState), or the link's summary.
+    virtual void finish(const std::string &module, const std::string &status) = 0;
+    // A line of information; `verbose` lines show only with -v.
+    virtual void note(const std::string &line, bool verbose = false) = 0;
+    // A line that always shows, even with -q.
+    virtual void always(const std::string &line) = 0;
+    // Seconds since `module` first entered a phase (0 if it never did).
+    virtual double elapsed(const std::string &module) const = 0;
 };
-
-struct ModuleStatus {
-    std::string name;
-    std::string state; // "up to date", "changed", "not built", "not in modules.txt"
-    std::vector<SharedObjectStatus> shared_objects;
-};
-
-// The state of every module of the build in `build_dir` (whose
-// kmpack-build.json names its modules.txt and interpreter).
-std::vector<ModuleStatus> build_status(const std::filesystem::path &build_dir);
-
-// Writes `status` as text, or as JSON.
-void print_status(const std::vector<ModuleStatus> &status, bool json, std::ostream &out);
 
 } // namespace kmpack

@@ -6,7 +6,8 @@
 #include "kmpack/error.h"
 #include "kmpack/inspect.h"
 #include "kmpack/pipeline.h"
-#include "kmpack/status.h"
+#include "kmpack/list.h"
+#include "kmpack/progress.h"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -123,7 +124,7 @@ struct OutputFlags {
     }
 };
 
-void print_summary(const kmpack::BuildResult &r, kmpack::Progress &progress) {
+void print_summary(const kmpack::BuildResult &r, kmpack::Status &progress) {
     progress.note("");
     char line[512];
     std::snprintf(line, sizeof line, "%-20s %5s %9s %8s  %s", "module", ".so", "renamed", "time", "status");
@@ -133,7 +134,7 @@ void print_summary(const kmpack::BuildResult &r, kmpack::Progress &progress) {
         for (const auto &so : m.shared_objects)
             renamed += so.renamed;
         std::snprintf(line, sizeof line, "%-20s %5zu %9zu %7.1fs  %s", m.name.c_str(), m.shared_objects.size(),
-                      renamed, m.seconds, m.status.c_str());
+                      renamed, m.seconds, std::string(kmpack::to_string(m.state)).c_str());
         progress.note(line);
     }
 }
@@ -262,6 +263,7 @@ int main(int argc, char **argv) {
                       "starts from scratch.\n\nExamples:\n  kmpack clean\n  kmpack clean --all -B /tmp/kb");
 
     CLI11_PARSE(app, argc, argv);
+    kmpack::SystemRunner runner;
     try {
         if (build_cmd->parsed()) {
             build.link = !no_link;
@@ -273,11 +275,12 @@ int main(int argc, char **argv) {
                 build.force_all = build.force.empty();
             }
             kmpack::Progress progress(std::cout, build_out.style(), build_out.verbosity(), build_out.color());
-            auto result = kmpack::run_build(build, progress);
+            kmpack::Host host{runner, progress};
+            auto result = kmpack::run_build(build, host);
             print_summary(result, progress);
             if (!result.ok()) {
                 for (const auto &m : result.modules)
-                    if (m.status == "failed")
+                    if (m.failed())
                         std::cerr << "kmpack: error: " << m.error << "\n  log: " << m.log.string() << "\n";
                 std::cerr << "kmpack: python.km not linked: a module failed\n";
                 return 1;
@@ -289,10 +292,11 @@ int main(int argc, char **argv) {
             o.jobs = link_jobs;
             o.only_modules = split_commas(only);
             kmpack::Progress progress(std::cout, link_out.style(), link_out.verbosity(), link_out.color());
-            auto result = kmpack::link_python(link_dir, o, progress);
+            kmpack::Host host{runner, progress};
+            auto result = kmpack::link_python(link_dir, o, host);
             progress.always("done: " + result.python_km.string());
         } else if (list_cmd->parsed()) {
-            kmpack::print_status(kmpack::build_status(list_dir), list_json, std::cout);
+            kmpack::print_status(kmpack::build_status(runner, list_dir), list_json, std::cout);
         } else if (inspect_cmd->parsed()) {
             kmpack::inspect_file(inspect_path, inspect_json, std::cout);
         } else if (clean_cmd->parsed()) {

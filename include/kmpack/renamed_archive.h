@@ -15,7 +15,7 @@ std::string rename_object(const InputObject &input, const SoPlan &plan);
 // no dates, owners or absolute paths; member names are "NNN-<file>.o".
 std::string renamed_archive(const SoPlan &plan);
 
-// Writes renamed_archive(plan) atomically to artifact_path(plan, "lib.a").
+// Writes renamed_archive(plan) atomically to artifact_path(plan.so_path, Artifact::Archive).
 void write_renamed_archive(const SoPlan &plan);
 
 } // namespace kmpack

@@ -1,6 +1,6 @@
 #include "kmpack/error.h"
 #include "kmpack/pipeline.h"
-#include "kmpack/status.h"
+#include "kmpack/list.h"
 #include "test_util.h"
 
 #include <catch2/catch.hpp>
@@ -25,26 +25,25 @@ TEST_CASE("status: modules are up to date, changed, not built or gone from modul
     o.python = KMPACK_TEST_PYTHON;
     o.capture_tool = KMPACK_CAPTURE_TOOL;
     o.link = false;
-    std::ostringstream log;
-    Progress progress(log, ProgressStyle::Plain, Verbosity::Quiet, false);
-    run_build(o, progress);
+    test::SystemHost host;
+    run_build(o, host);
 
     write_file_atomic(dir / "b/m.c", read_file(dir / "b/m.c") + "int changed;\n");
     write_file_atomic(dir / "modules.txt", "a a\nb b\nc a\n");
-    auto status = build_status(dir / "kb");
+    auto status = build_status(test::system_runner(), dir / "kb");
     REQUIRE(status.size() == 3);
     CHECK(status[0].name == "a");
-    CHECK(status[0].state == "up to date");
+    CHECK(to_string(status[0].state) == "up to date");
     REQUIRE(status[0].shared_objects.size() == 1);
     CHECK(status[0].shared_objects[0].path == "_m.cpython-311-x86_64-linux-gnu.so");
     CHECK(status[0].shared_objects[0].artifacts);
-    CHECK(status[1].state == "changed");
-    CHECK(status[2].state == "not built");
+    CHECK(to_string(status[1].state) == "changed");
+    CHECK(to_string(status[2].state) == "not built");
 
     write_file_atomic(dir / "modules.txt", "b b\n");
-    status = build_status(dir / "kb");
+    status = build_status(test::system_runner(), dir / "kb");
     CHECK(status.back().name == "a");
-    CHECK(status.back().state == "not in modules.txt");
+    CHECK(status.back().state == ListState::NotInManifest);
 
     std::ostringstream text;
     print_status(status, false, text);
@@ -53,5 +52,5 @@ TEST_CASE("status: modules are up to date, changed, not built or gone from modul
     print_status(status, true, json);
     CHECK(json.str().find("\"state\": \"changed\"") != std::string::npos);
 
-    CHECK_THROWS_WITH(build_status(dir / "nothing"), Catch::Contains("no build here"));
+    CHECK_THROWS_WITH(build_status(test::system_runner(), dir / "nothing"), Catch::Contains("no build here"));
 }

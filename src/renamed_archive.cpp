@@ -1,6 +1,6 @@
-#include "kmpack/archive.h"
+#include "kmpack/renamed_archive.h"
 
-#include "kmpack/artifacts.h"
+#include "kmpack/conventions.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 
@@ -86,7 +86,7 @@ std::string renamed_archive(const SoPlan &plan) {
 }
 
 void write_renamed_archive(const SoPlan &plan) {
-    write_file_atomic(artifact_path(plan, "lib.a"), renamed_archive(plan));
+    write_file_atomic(artifact_path(plan.so_path, Artifact::Archive), renamed_archive(plan));
 }
 
 } // namespace kmpack

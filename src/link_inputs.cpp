@@ -1,68 +1,36 @@
-#include "kmpack/link_graph.h"
+#include "kmpack/link_inputs.h"
 
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/process.h"
 
 #include <algorithm>
-#include <fstream>
+#include <llvm/BinaryFormat/Magic.h>
+#include <llvm/Support/Allocator.h>
+#include <llvm/Support/CommandLine.h>
+#include <llvm/Support/Error.h>
+#include <llvm/Support/VirtualFileSystem.h>
+#include <system_error>
+#include <unistd.h>
 
 namespace kmpack {
 
 namespace {
 
-// gcc's response-file syntax: blanks separate, quotes group, '\' escapes.
-std::vector<std::string> split_response(const std::string &text) {
-    std::vector<std::string> out;
-    std::string token;
-    bool in_token = false;
-    char quote = 0;
-    for (size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (c == '\\' && i + 1 < text.size()) {
-            token += text[++i];
-            in_token = true;
-        } else if (quote) {
-            if (c == quote)
-                quote = 0;
-            else
-                token += c;
-        } else if (c == '\'' || c == '"') {
-            quote = c;
-            in_token = true;
-        } else if (std::isspace(static_cast<unsigned char>(c))) {
-            if (in_token)
-                out.push_back(token);
-            token.clear();
-            in_token = false;
-        } else {
-            token += c;
-            in_token = true;
-        }
-    }
-    if (in_token)
-        out.push_back(token);
-    return out;
-}
+// The real file system, except that what is not a readable regular file does
+// not exist: gcc (libiberty's expandargv) passes an @file it cannot read
+// through as is, and llvm::cl::ExpansionContext does so for a missing one.
+class ResponseFileSystem : public llvm::vfs::ProxyFileSystem {
+public:
+    ResponseFileSystem() : ProxyFileSystem(llvm::vfs::getRealFileSystem()) {}
 
-void expand_into(const std::vector<std::string> &args, const fs::path &cwd, int depth,
-                 std::vector<std::string> &out) {
-    for (const auto &arg : args) {
-        if (arg.size() < 2 || arg[0] != '@') {
-            out.push_back(arg);
-            continue;
-        }
-        fs::path file = cwd / arg.substr(1);
-        std::error_code ec;
-        if (!fs::is_regular_file(file, ec)) {
-            out.push_back(arg); // gcc passes an unreadable @file through as is
-            continue;
-        }
-        if (depth > 16)
-            throw Error(file.string() + ": response files nest too deeply");
-        expand_into(split_response(read_file(file)), cwd, depth + 1, out);
+    llvm::ErrorOr<llvm::vfs::Status> status(const llvm::Twine &path) override {
+        auto st = ProxyFileSystem::status(path);
+        if (st && (!st->isRegularFile() || ::access(path.str().c_str(), R_OK) != 0))
+            return std::make_error_code(std::errc::no_such_file_or_directory);
+        return st;
     }
-}
+};
 
 bool has_suffix(const std::string &s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -83,20 +51,24 @@ bool is_shared_name(const std::string &s) {
     });
 }
 
-// What the first bytes of a file say it is.
+// What the first bytes of a file say it is (in the byte order its ELF
+// header declares).
 enum class FileKind { Object, Archive, Shared, Other };
 
 FileKind sniff(const fs::path &path) {
-    std::ifstream in(path, std::ios::binary);
-    char head[18] = {};
-    in.read(head, sizeof head);
-    if (in.gcount() >= 8 && std::string_view(head, 8) == "!<arch>\n")
+    llvm::file_magic magic;
+    if (llvm::identify_magic(path.string(), magic))
+        return FileKind::Other;
+    switch (magic) {
+    case llvm::file_magic::archive:
         return FileKind::Archive;
-    if (in.gcount() >= 18 && std::string_view(head, 4) == "\x7f" "ELF") {
-        int type = static_cast<unsigned char>(head[16]) | static_cast<unsigned char>(head[17]) << 8;
-        return type == 1 ? FileKind::Object : type == 3 ? FileKind::Shared : FileKind::Other;
+    case llvm::file_magic::elf_relocatable:
+        return FileKind::Object;
+    case llvm::file_magic::elf_shared_object:
+        return FileKind::Shared;
+    default:
+        return FileKind::Other;
     }
-    return FileKind::Other;
 }
 
 // Options whose value is the next argument.
@@ -256,8 +228,26 @@ struct LinkParser {
 } // namespace
 
 std::vector<std::string> expand_response_files(const std::vector<std::string> &argv, const fs::path &cwd) {
+    // ExpansionContext wants an absolute directory; nested @files, as with
+    // gcc, are relative to it too (not to the file that names them).
+    std::string dir = cwd.empty() || cwd.is_absolute() ? cwd.string() : fs::absolute(cwd).string();
+    auto files = llvm::makeIntrusiveRefCnt<ResponseFileSystem>();
     std::vector<std::string> out;
-    expand_into(argv, cwd, 0, out);
+    for (const auto &arg : argv) {
+        if (arg.empty() || arg[0] != '@') {
+            out.push_back(arg);
+            continue;
+        }
+        // One @file at a time, so an error can name the one on the command line.
+        llvm::BumpPtrAllocator alloc;
+        llvm::cl::ExpansionContext expansion(alloc, llvm::cl::TokenizeGNUCommandLine);
+        expansion.setCurrentDir(dir).setVFS(files.get());
+        llvm::SmallVector<const char *, 16> args = {arg.c_str()};
+        if (llvm::Error err = expansion.expandResponseFiles(args))
+            throw Error((cwd / arg.substr(1)).lexically_normal().string() + ": cannot expand response file: " +
+                        llvm::toString(std::move(err)));
+        out.insert(out.end(), args.begin(), args.end());
+    }
     return out;
 }
 
@@ -325,10 +315,10 @@ std::vector<LinkInputs> reconstruct_links(const std::vector<CaptureRecord> &reco
     return out;
 }
 
-std::vector<fs::path> compiler_search_dirs(const std::string &compiler) {
+std::vector<fs::path> compiler_search_dirs(CommandRunner &runner, const std::string &compiler) {
     Command c;
     c.argv = {compiler, "-print-search-dirs"};
-    std::string text = run_and_read(c);
+    std::string text = read_output(runner, c);
     std::vector<fs::path> dirs;
     size_t pos = text.find("libraries: =");
     if (pos == std::string::npos)

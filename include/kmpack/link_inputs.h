@@ -3,6 +3,7 @@
 #pragma once
 
 #include "kmpack/capture.h"
+#include "kmpack/process.h"
 
 #include <filesystem>
 #include <map>
@@ -57,6 +58,6 @@ std::vector<LinkInputs> reconstruct_links(const std::vector<CaptureRecord> &reco
                                           const std::vector<fs::path> &search_dirs);
 
 // The compiler's default library search directories (`gcc -print-search-dirs`).
-std::vector<fs::path> compiler_search_dirs(const std::string &compiler);
+std::vector<fs::path> compiler_search_dirs(CommandRunner &runner, const std::string &compiler);
 
 } // namespace kmpack

@@ -1,0 +1,46 @@
+// Stage 1 of `kmpack build`: the interpreter every package is built with and
+// python.km is linked from. It is --python's, or, with an interpreter line
+// (build=cpython, --cpython), one kmpack builds from CPython source first;
+// --python then only lends its build tools.
+#pragma once
+
+#include "kmpack/host.h"
+#include "kmpack/module_work.h"
+#include "kmpack/outcomes.h"
+#include "kmpack/python_info.h"
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace kmpack {
+
+namespace fs = std::filesystem;
+
+struct Toolchain {
+    PythonInfo host;   // --python
+    PythonInfo python; // the interpreter python.km is linked from: host's, or the one built
+    bool built = false; // python was built from source, as the build's first module
+    std::string identity; // toolchain_identity(): part of every package's key
+    std::vector<fs::path> search_dirs; // the C compiler's library directories
+    // The build tools of --python serve a built interpreter of the same version
+    // (it has pip and setuptools only); null when python is host.
+    const PythonInfo *tools() const { return built ? &host : nullptr; }
+};
+
+struct ModuleOptions {
+    fs::path capture_tool; // kmpack-capture
+    unsigned jobs = 1;
+    bool force_all = false;
+    std::set<std::string> force; // module names
+    bool forced(const std::string &name) const { return force_all || force.count(name) > 0; }
+};
+
+// Queries --python; with an interpreter line, prepares work[0] (builds it
+// unless its recorded build is current) and queries what it installed. Its
+// failure ends the build, even with --keep-going.
+Toolchain prepare_interpreter(const std::string &python, std::vector<ModuleWork> &work, const ModuleOptions &options,
+                              Outcomes &outcomes, Host &host);
+
+} // namespace kmpack

@@ -1,0 +1,26 @@
+// One module of a build as its stages hand it on: its modules.txt line, its
+// work directory, and what preparing it found out.
+#pragma once
+
+#include "kmpack/conventions.h"
+#include "kmpack/manifest.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kmpack {
+
+namespace fs = std::filesystem;
+
+struct ModuleWork {
+    const ModuleSpec *spec = nullptr;
+    ModuleLayout dirs;   // <build-dir>/modules/<name>
+    fs::path package_dir; // where its setup.py / pyproject.toml (or configure) is
+    fs::path lib_dir;     // the installed package: dirs.lib(), or an interpreter's build/lib.*
+    std::string key;      // module_key() of this build
+    bool cached = false;  // its recorded build had this key: nothing was built
+    std::vector<std::string> notes; // from discovery: .so files left out, and why
+};
+
+} // namespace kmpack

@@ -1,0 +1,147 @@
+// The typed records that cross a stage or a file: <base>.km.json beside
+// each .so (ArtifactRecord), a module's kmpack-module.json (ModuleBuildRecord)
+// and the build directory's kmpack-build.json (BuildRecord, which `kmpack
+// link` and `kmpack list` read). Each converts to and from JSON with
+// nlohmann's to_json/from_json; load_record() is the one way files are read
+// back, turning any parse, missing-field or type error into an Error that
+// names the file.
+#pragma once
+
+#include "kmpack/error.h"
+#include "kmpack/python_info.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace kmpack {
+
+namespace fs = std::filesystem;
+
+// ---- <base>.km.json
+struct ExportRecord {
+    std::string name;    // as the .so exports it
+    std::string renamed; // what the dlsym table points at
+    std::string kind;    // to_string(SymbolKind)
+    std::string binding; // to_string(SymbolBinding)
+    uint64_t size = 0;
+    std::string object; // the input that defines it
+};
+
+struct ObjectRecord {
+    std::string name; // package-relative, "lib.a(member.o)" for archive members
+    size_t globals = 0;
+    std::string md5;
+};
+
+struct ArtifactRecord {
+    std::string kmpack_version;
+    std::string so_name; // file name
+    std::string path;    // package-relative
+    std::string md5, digest, id;
+    std::vector<ObjectRecord> objects;
+    std::vector<std::string> archives; // the package's own, package-relative
+    std::vector<std::string> libs;     // -l names for the final link
+    std::vector<std::string> linker_options;
+    std::vector<std::string> system_archives, lib_dirs;
+    bool cxx = false;
+    std::vector<ExportRecord> exports; // the dlsym table, by name
+    std::vector<std::string> skipped_exports;
+    size_t renamed_globals = 0;
+    std::vector<std::string> needed;            // package-relative .so paths it links against
+    std::map<std::string, std::string> imports; // old -> renamed, references to those
+    std::map<std::string, std::string> sections; // constructor-section renames
+};
+
+// ---- <work>/kmpack-module.json: a module build that finished.
+struct ModuleBuildRecord {
+    std::string key;         // module_key() it was built with
+    std::string package_dir; // relative to the work directory
+};
+
+// ---- kmpack-build.json
+struct SoRecord {
+    std::string path; // package-relative
+    std::string id;
+    std::string artifacts; // artifact_stem(), relative to the build directory
+    size_t exports = 0;
+    size_t renamed = 0;
+    std::vector<std::string> libs, lib_dirs, system_archives;
+    bool cxx = false;
+};
+
+struct ModuleRecord {
+    std::string name;
+    std::string source;
+    std::string key;
+    std::string lib_dir; // relative to the build directory
+    std::string log;     // relative to the build directory
+    std::vector<std::string> notes;
+    std::vector<SoRecord> shared_objects;
+};
+
+struct BuildRecord {
+    std::string manifest;     // absolute path of the modules.txt
+    std::string cpython;      // --cpython source, or ""
+    std::string tools_python; // --python
+    PythonInfo python;        // the interpreter python.km is linked from
+    std::vector<ModuleRecord> modules;
+};
+
+void to_json(nlohmann::json &j, const ExportRecord &r);
+void from_json(const nlohmann::json &j, ExportRecord &r);
+void to_json(nlohmann::json &j, const ObjectRecord &r);
+void from_json(const nlohmann::json &j, ObjectRecord &r);
+void to_json(nlohmann::json &j, const ArtifactRecord &r);
+void from_json(const nlohmann::json &j, ArtifactRecord &r);
+void to_json(nlohmann::json &j, const ModuleBuildRecord &r);
+void from_json(const nlohmann::json &j, ModuleBuildRecord &r);
+void to_json(nlohmann::json &j, const SoRecord &r);
+void from_json(const nlohmann::json &j, SoRecord &r);
+void to_json(nlohmann::json &j, const ModuleRecord &r);
+void from_json(const nlohmann::json &j, ModuleRecord &r);
+void to_json(nlohmann::json &j, const PythonInfo &r);
+void from_json(const nlohmann::json &j, PythonInfo &r);
+void to_json(nlohmann::json &j, const BuildRecord &r);
+void from_json(const nlohmann::json &j, BuildRecord &r);
+
+// A JSON document as kmpack writes it: two-space indent, sorted keys, newline.
+std::string json_text(const nlohmann::json &j);
+
+// The text of an artifact record, the same bytes as json_text(record) but
+// written without building a JSON tree of its exports: for a .so with
+// thousands of exports, building and freeing that tree was most of the
+// post-processing's time (bench/RESULTS.md).
+std::string artifact_text(const ArtifactRecord &record);
+
+// `text` (read from `file`) as a T. Error "FILE: ..." on bad JSON, a missing
+// field or a wrong type, with what to do about it.
+nlohmann::json parse_json(const std::string &text, const fs::path &file);
+
+// The Error for a JSON document that is not the record wanted.
+[[noreturn]] void throw_record_error(const fs::path &file, const nlohmann::json::exception &e);
+
+template <class T> T record_from_text(const std::string &text, const fs::path &file) {
+    nlohmann::json j = parse_json(text, file);
+    try {
+        return j.get<T>();
+    } catch (const nlohmann::json::exception &e) {
+        throw_record_error(file, e);
+    }
+}
+
+// The file's whole text (read_file), then record_from_text.
+std::string read_record_text(const fs::path &file);
+template <class T> T load_record(const fs::path &file) { return record_from_text<T>(read_record_text(file), file); }
+
+// Writes json_text(record) atomically, unless the file holds exactly that
+// already (its time stamp then stays). True when it wrote.
+bool write_text_if_changed(const fs::path &file, const std::string &text);
+template <class T> bool write_record(const fs::path &file, const T &record) {
+    return write_text_if_changed(file, json_text(nlohmann::json(record)));
+}
+
+} // namespace kmpack

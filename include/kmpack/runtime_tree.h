@@ -1,0 +1,33 @@
+// python.km's run-time tree in the output directory: lib/ with every
+// linked module's Python files (a placeholder and a .km.id file at each
+// .so's place), the finder and sitecustomize, their byte-code, and
+// python.km._pth.
+#pragma once
+
+#include "kmpack/host.h"
+#include "kmpack/link_plan.h"
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+
+namespace kmpack {
+
+namespace fs = std::filesystem;
+
+// Copies the Python files of `modules` (their lib_dir, relative to
+// `build_dir`; not the build's __pycache__ nor kmpack's artifacts) into a
+// staging directory beside `lib`, with a placeholder for each .so in `ids`
+// (package path -> id; other .so files are left out), then calls `finish`
+// on it; only then does it replace `lib`, so a failure leaves the previous
+// tree as it was.
+void lay_out(const fs::path &build_dir, const std::vector<ModuleRecord> &modules,
+             const std::map<std::string, std::string> &ids, const fs::path &lib,
+             const std::function<void(const fs::path &staging)> &finish);
+
+// The whole tree for `plan` in `out_dir`; the byte-compiler's messages go to `log`.
+void write_runtime_tree(const LinkPlan &plan, LinkMode mode, const fs::path &build_dir, const fs::path &out_dir,
+                        const fs::path &log, Host &host);
+
+} // namespace kmpack

@@ -1,0 +1,146 @@
+#include "kmpack/build_packages.h"
+
+#include "kmpack/build_cache.h"
+#include "kmpack/capture.h"
+#include "kmpack/cpython_build.h"
+#include "kmpack/error.h"
+#include "kmpack/fs.h"
+#include "kmpack/parallel.h"
+#include "kmpack/source.h"
+
+#include <cstdlib>
+
+namespace kmpack {
+
+namespace {
+
+std::string wrapped(const fs::path &capture, const std::vector<std::string> &tool) {
+    std::vector<std::string> argv = {capture.string()};
+    argv.insert(argv.end(), tool.begin(), tool.end());
+    return shell_quote(argv);
+}
+
+bool uses_meson_python(const fs::path &package_dir) {
+    std::error_code ec;
+    fs::path pyproject = package_dir / "pyproject.toml";
+    return fs::exists(pyproject, ec) && read_file(pyproject).find("mesonpy") != std::string::npos;
+}
+
+// A pip build leaves a wheel; its content is the installed package.
+void unpack_wheels(const ModuleWork &m) {
+    for (const auto &entry : fs::directory_iterator(m.dirs.wheel()))
+        if (entry.path().extension() == ".whl")
+            extract_archive(entry.path(), m.dirs.lib());
+}
+
+void run_package_build(ModuleWork &m, const Toolchain &toolchain, const fs::path &capture, Host &host) {
+    BuildKind kind = package_build_kind(m);
+    host.status.phase(m.spec->name, kind == BuildKind::SetupPy ? "build" : "build/pip");
+    Command c = package_build_command(m, kind, toolchain.python, toolchain.tools(), capture);
+    CommandResult result = host.runner.run(c);
+    if (!result.ok())
+        throw Error(m.spec->name + ": the package's build failed (" + result.describe() + ")\n" +
+                    log_tail(m.dirs.log(), 15) + "  full log: " + m.dirs.log().string());
+    if (kind == BuildKind::Pip)
+        unpack_wheels(m);
+}
+
+} // namespace
+
+std::map<std::string, std::string> build_environment(const ModuleWork &m) {
+    const ModuleSpec &spec = *m.spec;
+    std::map<std::string, std::string> env = spec.env;
+    env[kCaptureLogEnv] = m.dirs.capture_log().string();
+    env[kCaptureMapDirEnv] = m.dirs.maps().string();
+    env["PYTHONDONTWRITEBYTECODE"] = "1";
+    if (!std::getenv("SOURCE_DATE_EPOCH") && !spec.env.count("SOURCE_DATE_EPOCH"))
+        env["SOURCE_DATE_EPOCH"] = "315532800";
+    // Keep the build directory out of the objects, so ids do not depend on it.
+    std::string work = m.dirs.work.string();
+    if (work.find_first_of(" \t\n'\"\\") == std::string::npos) {
+        std::string prefix_map = "-ffile-prefix-map=" + work + "=/kmpack/" + spec.name;
+        for (const char *var : {"CFLAGS", "CXXFLAGS"}) {
+            const char *inherited = std::getenv(var);
+            std::string flags = spec.env.count(var) ? spec.env.at(var) : inherited ? inherited : "";
+            env[var] = flags.empty() ? prefix_map : flags + " " + prefix_map;
+        }
+    }
+    return env;
+}
+
+BuildKind package_build_kind(const ModuleWork &m) {
+    if (m.spec->build != BuildKind::Auto)
+        return m.spec->build;
+    std::error_code ec;
+    return fs::exists(m.package_dir / "setup.py", ec) ? BuildKind::SetupPy : BuildKind::Pip;
+}
+
+Command package_build_command(const ModuleWork &m, BuildKind kind, const PythonInfo &py, const PythonInfo *tools,
+                              const fs::path &capture) {
+    Command c;
+    c.cwd = m.package_dir;
+    c.output = m.dirs.log();
+    c.env = build_environment(m);
+    c.env["CC"] = wrapped(capture, py.cc);
+    c.env["CXX"] = wrapped(capture, py.cxx);
+    c.env["LDSHARED"] = wrapped(capture, py.ldshared);
+    c.env["LDCXXSHARED"] = wrapped(capture, py.ldcxxshared.empty() ? py.ldshared : py.ldcxxshared);
+    if (tools && tools->version == py.version && !m.spec->env.count("PYTHONPATH")) {
+        std::string path;
+        for (const auto &dir : tools->site_packages)
+            path += (path.empty() ? "" : ":") + dir;
+        c.env["PYTHONPATH"] = path;
+    }
+    if (kind == BuildKind::SetupPy) {
+        c.argv = {py.executable, "setup.py",       "build", "--build-lib", m.dirs.lib().string(),
+                  "--build-temp", m.dirs.temp().string()};
+        return c;
+    }
+    c.env["PIP_NO_INDEX"] = "1";
+    c.env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1";
+    c.argv = {py.executable, "-m",          "pip",        "wheel",
+              "--no-build-isolation", "--no-deps", "--no-index", "--wheel-dir",
+              m.dirs.wheel().string()};
+    // meson-python builds in a temporary directory it deletes, objects and
+    // all; kmpack needs them after the build, so it names the directory.
+    if (uses_meson_python(m.package_dir))
+        c.argv.push_back("--config-settings=builddir=" + m.dirs.meson_build().string());
+    c.argv.insert(c.argv.end(), {"--", m.package_dir.string()});
+    return c;
+}
+
+void prepare_module(ModuleWork &m, const Toolchain &toolchain, const ModuleOptions &options, Host &host) {
+    const ModuleSpec &spec = *m.spec;
+    host.status.phase(spec.name, "check");
+    m.key = current_key(host.runner, spec, toolchain.identity);
+    m.cached = false;
+    if (!options.forced(spec.name) && recorded_key(m.dirs.work) == m.key) {
+        m.package_dir = recorded_package_dir(m.dirs.work);
+        m.cached = true;
+        return;
+    }
+    std::error_code rm;
+    fs::remove_all(m.dirs.work, rm);
+    fs::create_directories(m.dirs.maps());
+    write_file_atomic(m.dirs.log(), "");
+    host.status.phase(spec.name, "fetch");
+    m.package_dir = fetch_source(spec, m.dirs.source(), host.runner, m.dirs.log());
+    if (spec.build == BuildKind::CPython)
+        build_cpython(spec, m.package_dir, m.dirs.work, options.capture_tool, build_environment(m), options.jobs,
+                      m.dirs.log(), host.runner, host.status);
+    else
+        run_package_build(m, toolchain, options.capture_tool, host);
+}
+
+void build_packages(std::vector<ModuleWork> &work, size_t first, const Toolchain &toolchain,
+                    const ModuleOptions &options, Outcomes &outcomes, Host &host) {
+    parallel_for(work.size() - first, options.jobs, [&](size_t k) {
+        size_t i = first + k;
+        outcomes.guard(i, [&] {
+            prepare_module(work[i], toolchain, options, host);
+            outcomes.clock(i);
+        });
+    });
+}
+
+} // namespace kmpack

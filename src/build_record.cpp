@@ -1,0 +1,45 @@
+#include "kmpack/build_record.h"
+
+#include "kmpack/build_cache.h"
+#include "kmpack/digest.h"
+#include "kmpack/fs.h"
+
+namespace kmpack {
+
+ModuleRecord module_record(const ModuleWork &m, const std::vector<fs::path> &sos, const fs::path &build_dir) {
+    ModuleRecord r;
+    r.name = m.spec->name;
+    r.source = m.spec->source;
+    r.key = m.key;
+    r.lib_dir = relative_below(m.lib_dir, build_dir);
+    r.log = relative_below(m.dirs.log(), build_dir);
+    r.notes = m.notes;
+    for (const auto &so : sos) {
+        auto a = load_record<ArtifactRecord>(artifact_path(so, Artifact::Record));
+        r.shared_objects.push_back({a.path, a.id, relative_below(artifact_stem(so), build_dir), a.exports.size(),
+                                    a.renamed_globals, a.libs, a.lib_dirs, a.system_archives, a.cxx});
+    }
+    return r;
+}
+
+std::string link_key(const std::string &build_record_text, const LinkOptions &o, const fs::path &out_dir) {
+    nlohmann::json j = {{"build", md5_hex(build_record_text)},
+                        {"cc", o.cc},
+                        {"args", o.link_args},
+                        {"ld", {o.linker.name, o.linker.flag}},
+                        {"only", o.only_modules},
+                        {"out", out_dir.string()},
+                        {"tree", o.cpython_tree.string()},
+                        {"main_table", o.main_table},
+                        {"mode", std::string(link_mode_name(o.mode))},
+                        {"kmpack", kmpack_identity()}};
+    return md5_hex(j.dump());
+}
+
+bool link_current(const BuildLayout &layout, const fs::path &out_dir, const std::string &key) {
+    std::error_code ec;
+    return fs::exists(out_dir / "python.km", ec) && fs::exists(layout.link_key(), ec) &&
+           read_file(layout.link_key()) == key;
+}
+
+} // namespace kmpack

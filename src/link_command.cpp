@@ -1,0 +1,60 @@
+#include "kmpack/link_command.h"
+
+#include "kmpack/conventions.h"
+#include "kmpack/fs.h"
+#include "kmpack/system_libs.h"
+
+namespace kmpack {
+
+fs::path in_build(const fs::path &path, const fs::path &build_dir) {
+    return is_within(path, build_dir) ? fs::path(relative_below(path, build_dir)) : path;
+}
+
+std::vector<std::string> compile_command(const LinkOptions &options, const fs::path &build_dir,
+                                         const fs::path &source, const fs::path &object, bool runtime) {
+    std::vector<std::string> argv = options.cc;
+    argv.insert(argv.end(), {"-c", "-O2"});
+    if (runtime)
+        argv.insert(argv.end(), {"-std=gnu11", "-I", "payload"});
+    argv.insert(argv.end(),
+                {in_build(source, build_dir).string(), "-o", in_build(object, build_dir).string()});
+    return argv;
+}
+
+std::vector<std::string> link_command(const LinkPlan &plan, const LinkOptions &options, const fs::path &build_dir,
+                                      const fs::path &output, const fs::path &main_object,
+                                      const std::vector<fs::path> &objects) {
+    std::vector<std::string> line = options.cc;
+    if (!options.linker.flag.empty())
+        line.push_back(options.linker.flag);
+    line.insert(line.end(), {"-o", in_build(output, build_dir).string(), main_object.string()});
+    for (const auto &o : objects)
+        line.push_back(in_build(o, build_dir).string());
+    line.push_back("-Wl,--whole-archive");
+    for (const auto &so : plan.sos)
+        line.push_back(artifact_at(so.artifacts, Artifact::Archive).string());
+    line.push_back("-Wl,--no-whole-archive");
+    line.push_back(plan.libpython.string());
+    for (const auto &d : plan.system.lib_dirs)
+        line.push_back("-L" + d.string());
+    line.push_back("-Wl,--start-group");
+    for (const auto &l : plan.system.libs)
+        if (!is_cxx_runtime(l))
+            line.push_back("-l" + l);
+    for (const auto &a : plan.system.archives)
+        line.push_back(a.string());
+    line.push_back("-Wl,--end-group");
+    line.insert(line.end(), plan.python.link_libs.begin(), plan.python.link_libs.end());
+    if (plan.system.cxx)
+        line.push_back("-lstdc++");
+    line.push_back("-lm");
+    // Keeps the program's globals global in its symbol table, which the main
+    // table is read from: mold localizes them otherwise. A static link gets
+    // no dynamic section from it (CPython links with it too).
+    if (options.main_table)
+        line.push_back("-Wl,--export-dynamic");
+    line.insert(line.end(), options.link_args.begin(), options.link_args.end());
+    return line;
+}
+
+} // namespace kmpack

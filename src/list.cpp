@@ -1,0 +1,89 @@
+#include "kmpack/list.h"
+
+#include "kmpack/build_cache.h"
+#include "kmpack/error.h"
+#include "kmpack/manifest.h"
+#include "kmpack/records.h"
+
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+
+namespace kmpack {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+SharedObjectStatus so_status(const SoRecord &so, const fs::path &build_dir) {
+    bool all = true;
+    std::error_code ec;
+    for (Artifact a : {Artifact::Record, Artifact::Symmap, Artifact::SymbolsC, Artifact::Archive})
+        all = all && fs::exists(artifact_at(build_dir / so.artifacts, a), ec);
+    return {so.path, so.id, all};
+}
+
+} // namespace
+
+std::vector<ModuleStatus> build_status(CommandRunner &runner, const fs::path &build_dir) {
+    BuildLayout layout{build_dir};
+    std::error_code ec;
+    if (!fs::exists(layout.record(), ec))
+        throw Error(layout.record().string() + ": no build here (run 'kmpack build modules.txt', or give -B)");
+    auto record = load_record<BuildRecord>(layout.record());
+    Manifest manifest = load_manifest(record.manifest);
+    if (!record.cpython.empty())
+        add_cpython(manifest, record.cpython, "/");
+    // The keys as the build computes them: the interpreter's over the
+    // compiler, every other module's over the interpreter and its key.
+    std::string interpreter_key;
+    if (manifest.has_interpreter())
+        interpreter_key = current_key(runner, manifest.modules.front(), interpreter_toolchain(runner));
+    std::string toolchain =
+        toolchain_identity(runner, query_python(runner, record.python.executable), interpreter_key);
+
+    std::map<std::string, const ModuleRecord *> built;
+    for (const auto &m : record.modules)
+        built[m.name] = &m;
+    std::vector<ModuleStatus> out;
+    for (const auto &spec : manifest.modules) {
+        ModuleStatus s{spec.name, ListState::NotBuilt, {}};
+        if (auto recorded = recorded_key(layout.module(spec.name))) {
+            std::string now = spec.build == BuildKind::CPython ? interpreter_key : current_key(runner, spec, toolchain);
+            s.state = *recorded == now ? ListState::UpToDate : ListState::Changed;
+        }
+        if (auto it = built.find(spec.name); it != built.end()) {
+            for (const auto &so : it->second->shared_objects)
+                s.shared_objects.push_back(so_status(so, build_dir));
+            built.erase(it);
+        }
+        out.push_back(std::move(s));
+    }
+    for (const auto &[name, m] : built)
+        out.push_back({name, ListState::NotInManifest, {}});
+    return out;
+}
+
+void print_status(const std::vector<ModuleStatus> &status, bool json, std::ostream &out) {
+    if (json) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto &m : status) {
+            nlohmann::json sos = nlohmann::json::array();
+            for (const auto &so : m.shared_objects)
+                sos.push_back({{"path", so.path}, {"id", so.id}, {"artifacts", so.artifacts}});
+            j.push_back({{"module", m.name}, {"state", std::string(to_string(m.state))}, {"shared_objects", sos}});
+        }
+        out << j.dump(2) << "\n";
+        return;
+    }
+    for (const auto &m : status) {
+        char line[512];
+        std::snprintf(line, sizeof line, "%-24s %-18s %zu .so", m.name.c_str(), std::string(to_string(m.state)).c_str(),
+                      m.shared_objects.size());
+        out << line << "\n";
+        for (const auto &so : m.shared_objects)
+            out << "    " << so.path << "  " << so.id << (so.artifacts ? "" : "  (artifacts missing)") << "\n";
+    }
+}
+
+} // namespace kmpack

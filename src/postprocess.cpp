@@ -1,0 +1,67 @@
+#include "kmpack/postprocess.h"
+
+#include "kmpack/artifacts.h"
+#include "kmpack/conventions.h"
+#include "kmpack/fs.h"
+#include "kmpack/records.h"
+#include "kmpack/renamed_archive.h"
+
+#include <chrono>
+
+namespace kmpack {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double>(to - from).count(); }
+
+} // namespace
+
+bool artifacts_current(const fs::path &so, const std::string &md5, const std::string &digest,
+                       const std::string &stamp) {
+    std::error_code ec;
+    for (Artifact a : {Artifact::Symmap, Artifact::SymbolsC, Artifact::Archive, Artifact::Stamp})
+        if (!fs::exists(artifact_path(so, a), ec))
+            return false;
+    try {
+        auto record = load_record<ArtifactRecord>(artifact_path(so, Artifact::Record));
+        return record.md5 == md5 && record.digest == digest && record.kmpack_version == KMPACK_VERSION &&
+               read_file(artifact_path(so, Artifact::Stamp)) == stamp;
+    } catch (const Error &) {
+        return false; // unreadable or from another kmpack: write the set again
+    }
+}
+
+PostprocessedSo postprocess_so(const DiscoveredSo &so, const fs::path &package_root, const std::string &digest,
+                               const std::map<fs::path, SiblingSo> &siblings, const std::string &stamp,
+                               bool force) {
+    PostprocessedSo out;
+    out.rel_path = so.rel_path;
+    if (!force && artifacts_current(so.link.output, so.md5, digest, stamp))
+        return out;
+    auto t0 = Clock::now();
+    SoPlan plan = plan_shared_object(so.link, so.rel_path, package_root, so.md5, digest, siblings);
+    auto t1 = Clock::now();
+    fs::path stamp_file = artifact_path(plan.so_path, Artifact::Stamp);
+    std::error_code gone;
+    if (!stamp.empty())
+        fs::remove(stamp_file, gone); // the set is incomplete until rewritten
+    write_renamed_archive(plan);
+    auto t2 = Clock::now();
+    write_artifacts(plan);
+    // Last: which kmpack made the set, and that it is complete.
+    if (!stamp.empty())
+        write_file_atomic(stamp_file, stamp);
+    auto t3 = Clock::now();
+    out.renamed = true;
+    out.objects = plan.inputs.size();
+    for (const auto &in : plan.inputs)
+        out.object_bytes += in.bytes.size();
+    out.globals = plan.symmap.size();
+    out.exports = plan.exports.size();
+    out.times = {seconds(t0, t1), seconds(t1, t2), seconds(t2, t3)};
+    return out;
+}
+
+} // namespace kmpack

@@ -1,0 +1,74 @@
+#include "kmpack/runtime_tree.h"
+
+#include "kmpack/bytecode.h"
+#include "kmpack/conventions.h"
+#include "kmpack/emit_finder.h"
+#include "kmpack/fs.h"
+
+namespace kmpack {
+
+namespace {
+
+// One module's files below `root` into `staging`.
+void copy_module(const fs::path &root, const std::map<std::string, std::string> &ids, const fs::path &staging) {
+    for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+        const auto &entry = *it;
+        if (entry.is_directory() && entry.path().filename() == "__pycache__") {
+            it.disable_recursion_pending(); // the build's own byte-code: compiled afresh
+            continue;
+        }
+        std::string name = entry.path().filename().string();
+        if (!entry.is_regular_file() || is_artifact_name(name))
+            continue;
+        std::string rel = relative_below(entry.path(), root);
+        fs::path target = staging / rel;
+        fs::create_directories(target.parent_path());
+        if (!name.ends_with(".so")) {
+            fs::copy_file(entry.path(), target, fs::copy_options::overwrite_existing);
+            continue;
+        }
+        auto id = ids.find(rel);
+        if (id == ids.end())
+            continue; // skipped, or not linked: it could not load anyway
+        write_file_atomic(target, "kmpack placeholder: this extension module is linked into python.km as " +
+                                      id->second + "\n");
+        write_file_atomic(placeholder_id_path(target), id->second + "\n");
+    }
+}
+
+} // namespace
+
+void lay_out(const fs::path &build_dir, const std::vector<ModuleRecord> &modules,
+             const std::map<std::string, std::string> &ids, const fs::path &lib,
+             const std::function<void(const fs::path &staging)> &finish) {
+    fs::path staging = temporary_sibling(lib);
+    std::error_code ec;
+    try {
+        fs::create_directories(staging);
+        for (const auto &m : modules)
+            copy_module(build_dir / m.lib_dir, ids, staging);
+        finish(staging);
+    } catch (...) {
+        fs::remove_all(staging, ec);
+        throw;
+    }
+    fs::remove_all(lib, ec);
+    fs::rename(staging, lib);
+}
+
+void write_runtime_tree(const LinkPlan &plan, LinkMode mode, const fs::path &build_dir, const fs::path &out_dir,
+                        const fs::path &log, Host &host) {
+    host.status.phase("python.km", "byte-compile");
+    lay_out(build_dir, plan.modules, plan.ids, out_dir / "lib", [&](const fs::path &lib) {
+        write_file_atomic(lib / "_kmpack_finder.py", emit_finder_py(plan.finder_modules, mode));
+        write_file_atomic(lib / "sitecustomize.py", emit_sitecustomize_py());
+        BytecodeResult bytecode = compile_bytecode(host.runner, plan.python.executable, lib, log);
+        for (const auto &f : bytecode.failed)
+            host.status.note("python.km: lib/" + f.file + " does not compile (" + f.reason +
+                             "); left as source, its import fails as it would anywhere");
+        host.status.note("python.km: " + std::to_string(bytecode.compiled) + " .py files byte-compiled", true);
+    });
+    write_file_atomic(out_dir / "python.km._pth", "lib\n" + plan.python.stdlib.string() + "\nimport site\n");
+}
+
+} // namespace kmpack

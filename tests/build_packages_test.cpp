@@ -1,0 +1,128 @@
+// The package builds kmpack runs, checked by argv and environment with a
+// fake runner: no compiler or Python starts.
+#include "kmpack/build_packages.h"
+
+#include "kmpack/build_cache.h"
+#include "kmpack/capture.h"
+#include "kmpack/fs.h"
+#include "kmpack/manifest.h"
+#include "fake_runner.h"
+#include "test_util.h"
+
+#include <catch2/catch.hpp>
+
+using namespace kmpack;
+
+namespace {
+
+struct Fixture {
+    test::TempDir dir;
+    ModuleSpec spec;
+    ModuleWork work;
+    PythonInfo py;
+    Fixture() {
+        spec.name = "pkg";
+        spec.origin = "modules.txt:1";
+        spec.local_path = dir / "src";
+        spec.env = {{"FOO", "bar"}};
+        work.spec = &spec;
+        work.dirs = ModuleLayout{dir / "kb/modules/pkg"};
+        work.package_dir = dir / "src";
+        work.lib_dir = work.dirs.lib();
+        py.executable = "/opt/py/bin/python3";
+        py.version = "3.11";
+        py.cc = {"gcc", "-pthread"};
+        py.cxx = {"g++", "-pthread"};
+        py.ldshared = {"gcc", "-pthread", "-shared"};
+        fs::create_directories(dir / "src");
+    }
+};
+
+} // namespace
+
+TEST_CASE("build_packages: setup.py builds into the module's lib/ under the capture wrapper") {
+    Fixture f;
+    write_file_atomic(f.dir / "src/setup.py", "");
+    REQUIRE(package_build_kind(f.work) == BuildKind::SetupPy);
+    Command c = package_build_command(f.work, BuildKind::SetupPy, f.py, nullptr, "/k/kmpack-capture");
+    CHECK(c.argv == std::vector<std::string>{"/opt/py/bin/python3", "setup.py", "build", "--build-lib",
+                                             f.work.dirs.lib().string(), "--build-temp", f.work.dirs.temp().string()});
+    CHECK(c.cwd == f.dir / "src");
+    CHECK(c.output == f.work.dirs.log());
+    CHECK(c.env.at("CC") == "/k/kmpack-capture gcc -pthread");
+    CHECK(c.env.at("LDSHARED") == "/k/kmpack-capture gcc -pthread -shared");
+    CHECK(c.env.at("LDCXXSHARED") == "/k/kmpack-capture gcc -pthread -shared"); // none of its own
+    CHECK(c.env.at(kCaptureLogEnv) == f.work.dirs.capture_log().string());
+    CHECK(c.env.at("FOO") == "bar");
+    CHECK(c.env.at("PYTHONDONTWRITEBYTECODE") == "1");
+    CHECK(c.env.at("CFLAGS").find("-ffile-prefix-map=" + f.work.dirs.work.string() + "=/kmpack/pkg") !=
+          std::string::npos);
+    CHECK_FALSE(c.env.count("PYTHONPATH"));
+    CHECK_FALSE(c.env.count("PIP_NO_INDEX"));
+}
+
+TEST_CASE("build_packages: pip builds a wheel offline, and meson-python keeps its build directory") {
+    Fixture f;
+    write_file_atomic(f.dir / "src/pyproject.toml", "[build-system]\nrequires = ['setuptools']\n");
+    REQUIRE(package_build_kind(f.work) == BuildKind::Pip);
+    PythonInfo tools = f.py;
+    tools.site_packages = {"/usr/lib/python3/dist-packages", "/usr/local/lib/python3.11/dist-packages"};
+    Command c = package_build_command(f.work, BuildKind::Pip, f.py, &tools, "cap");
+    std::vector<std::string> pip = {"/opt/py/bin/python3", "-m", "pip", "wheel", "--no-build-isolation", "--no-deps",
+                                    "--no-index", "--wheel-dir", f.work.dirs.wheel().string()};
+    std::vector<std::string> want = pip;
+    want.insert(want.end(), {"--", (f.dir / "src").string()});
+    CHECK(c.argv == want);
+    CHECK(c.env.at("PIP_NO_INDEX") == "1");
+    CHECK(c.env.at("PYTHONPATH") == "/usr/lib/python3/dist-packages:/usr/local/lib/python3.11/dist-packages");
+
+    write_file_atomic(f.dir / "src/pyproject.toml", "[build-system]\nbuild-backend = 'mesonpy'\n");
+    c = package_build_command(f.work, BuildKind::Pip, f.py, nullptr, "cap");
+    want = pip;
+    want.insert(want.end(), {"--config-settings=builddir=" + f.work.dirs.meson_build().string(), "--",
+                             (f.dir / "src").string()});
+    CHECK(c.argv == want);
+
+    // Build tools of another Python version, or a PYTHONPATH of the line's own, are not lent.
+    tools.version = "3.12";
+    CHECK_FALSE(package_build_command(f.work, BuildKind::Pip, f.py, &tools, "cap").env.count("PYTHONPATH"));
+    tools.version = "3.11";
+    f.spec.env["PYTHONPATH"] = "/mine";
+    CHECK(package_build_command(f.work, BuildKind::Pip, f.py, &tools, "cap").env.at("PYTHONPATH") == "/mine");
+}
+
+TEST_CASE("build_packages: a module runs its build once, then is current until its source changes") {
+    Fixture f;
+    write_file_atomic(f.dir / "src/setup.py", "print('hi')\n");
+    test::FakeRunner runner;
+    test::RecordingStatus status;
+    Host host{runner, status};
+    runner.on({f.py.executable, "setup.py", "build"}, {"built\n", {}, nullptr});
+    Toolchain t;
+    t.python = f.py;
+    t.identity = "toolchain";
+    ModuleOptions options;
+
+    prepare_module(f.work, t, options, host);
+    CHECK_FALSE(f.work.cached);
+    CHECK(runner.matching({f.py.executable, "setup.py"}).size() == 1);
+    CHECK(read_file(f.work.dirs.log()) == "built\n");
+    CHECK(read_file(f.work.dirs.source() / "setup.py") == "print('hi')\n"); // the copy is what is built
+    record_module(f.work.dirs.work, f.work.key, f.work.package_dir);
+
+    ModuleWork again = f.work;
+    prepare_module(again, t, options, host);
+    CHECK(again.cached);
+    CHECK(runner.matching({f.py.executable, "setup.py"}).size() == 1);
+
+    options.force = {"pkg"};
+    prepare_module(again, t, options, host);
+    CHECK_FALSE(again.cached);
+    CHECK(runner.matching({f.py.executable, "setup.py"}).size() == 2);
+
+    runner.on({f.py.executable, "setup.py", "build"}, {"error: no compiler\n", {1, 0}, nullptr});
+    write_file_atomic(f.dir / "src/setup.py", "print('changed')\n");
+    CHECK_THROWS_WITH(prepare_module(again, t, {}, host),
+                      Catch::StartsWith("pkg: the package's build failed (exit status 1)") &&
+                          Catch::Contains("| error: no compiler") && Catch::Contains(f.work.dirs.log().string()));
+}
