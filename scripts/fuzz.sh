@@ -34,7 +34,7 @@ fi
 # Debug keeps assertions (nlohmann::json's, LLVM's inline ones) on.
 echo "== configuring and building $dir ($("$cxx" --version | head -n1))"
 mkdir -p "$dir"
-CC=$cc CXX=$cxx cmake -S "$root" -B "$dir" -DKMPACK_FUZZ=ON -DBUILD_TESTING=OFF \
+CC=$cc CXX=$cxx cmake -S "$root" -B "$dir" -DKMPACK_FUZZ=ON -DKMPACK_WERROR=ON -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_C_FLAGS_DEBUG="-O1 -gline-tables-only" \
   -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" >"$dir/configure.log" 2>&1 ||

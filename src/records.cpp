@@ -23,28 +23,6 @@ template <class T> void field(const json &j, const char *key, T &out) { j.at(key
 
 } // namespace
 
-void to_json(json &j, const ExportRecord &r) {
-    j = {{"name", r.name},       {"renamed", r.renamed}, {"kind", r.kind},
-         {"binding", r.binding}, {"size", r.size},       {"object", r.object}};
-}
-
-void from_json(const json &j, ExportRecord &r) {
-    field(j, "name", r.name);
-    field(j, "renamed", r.renamed);
-    field(j, "kind", r.kind);
-    field(j, "binding", r.binding);
-    field(j, "size", r.size);
-    field(j, "object", r.object);
-}
-
-void to_json(json &j, const ObjectRecord &r) { j = {{"name", r.name}, {"globals", r.globals}, {"md5", r.md5}}; }
-
-void from_json(const json &j, ObjectRecord &r) {
-    field(j, "name", r.name);
-    field(j, "globals", r.globals);
-    field(j, "md5", r.md5);
-}
-
 void to_json(json &j, const ArtifactRecord &r) {
     j = {{"kmpack_artifact", 1},
          {"kmpack_version", r.kmpack_version},
@@ -90,48 +68,6 @@ void from_json(const json &j, ArtifactRecord &r) {
     field(j, "needed", r.needed);
     field(j, "imports", r.imports);
     field(j, "sections", r.sections);
-}
-
-void to_json(json &j, const ModuleBuildRecord &r) { j = {{"key", r.key}, {"package_dir", r.package_dir}}; }
-
-void from_json(const json &j, ModuleBuildRecord &r) {
-    field(j, "key", r.key);
-    field(j, "package_dir", r.package_dir);
-}
-
-void to_json(json &j, const SoRecord &r) {
-    j = {{"path", r.path},       {"id", r.id},
-         {"artifacts", r.artifacts}, {"exports", r.exports},
-         {"renamed", r.renamed}, {"libs", r.libs},
-         {"lib_dirs", r.lib_dirs}, {"system_archives", r.system_archives},
-         {"cxx", r.cxx}};
-}
-
-void from_json(const json &j, SoRecord &r) {
-    field(j, "path", r.path);
-    field(j, "id", r.id);
-    field(j, "artifacts", r.artifacts);
-    field(j, "exports", r.exports);
-    field(j, "renamed", r.renamed);
-    field(j, "libs", r.libs);
-    field(j, "lib_dirs", r.lib_dirs);
-    field(j, "system_archives", r.system_archives);
-    field(j, "cxx", r.cxx);
-}
-
-void to_json(json &j, const ModuleRecord &r) {
-    j = {{"name", r.name}, {"source", r.source}, {"key", r.key},     {"lib_dir", r.lib_dir},
-         {"log", r.log},   {"notes", r.notes},   {"shared_objects", r.shared_objects}};
-}
-
-void from_json(const json &j, ModuleRecord &r) {
-    field(j, "name", r.name);
-    field(j, "source", r.source);
-    field(j, "key", r.key);
-    field(j, "lib_dir", r.lib_dir);
-    field(j, "log", r.log);
-    field(j, "notes", r.notes);
-    field(j, "shared_objects", r.shared_objects);
 }
 
 void to_json(json &j, const PythonInfo &r) {

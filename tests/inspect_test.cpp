@@ -234,34 +234,15 @@ TEST_CASE("inspect: errors name the file") {
     CHECK(contains(inspect_error(other_json), "kmpack_artifact"));
 }
 
-
-namespace {
-
-// An ELF header and nothing else: class 64-bit, the given byte order and e_type.
-std::string elf_header(bool big_endian, uint16_t type) {
-    std::string h(64, '\0');
-    h.replace(0, 4, "\x7f" "ELF");
-    h[4] = 2;                  // ELFCLASS64
-    h[5] = big_endian ? 2 : 1; // ELFDATA2MSB / ELFDATA2LSB
-    h[6] = 1;                  // EV_CURRENT
-    h[0x34] = big_endian ? 0 : 64; // e_ehsize
-    h[0x35] = big_endian ? 64 : 0;
-    h[big_endian ? 16 : 17] = static_cast<char>(type >> 8);
-    h[big_endian ? 17 : 16] = static_cast<char>(type & 0xff);
-    return h;
-}
-
-} // namespace
-
 TEST_CASE("inspect: the kind comes from the magic, in the ELF header's byte order") {
     test::TempDir dir;
     fs::path be_rel = dir / "be.o", be_exec = dir / "be-exec", be_core = dir / "core", be_other = dir / "be-os";
     fs::path short_elf = dir / "short.o", thin = dir / "thin.a";
-    write_file_atomic(be_rel, elf_header(true, 1));
-    write_file_atomic(be_exec, elf_header(true, 2));
-    write_file_atomic(be_core, elf_header(true, 4));
-    write_file_atomic(be_other, elf_header(true, 0xfe00)); // ET_LOOS
-    write_file_atomic(short_elf, elf_header(true, 1).substr(0, 17));
+    write_file_atomic(be_rel, test::elf_header(true, 1));
+    write_file_atomic(be_exec, test::elf_header(true, 2));
+    write_file_atomic(be_core, test::elf_header(true, 4));
+    write_file_atomic(be_other, test::elf_header(true, 0xfe00)); // ET_LOOS
+    write_file_atomic(short_elf, test::elf_header(true, 1).substr(0, 17));
     write_file_atomic(thin, "!<thin>\n");
 
     json d = describe_file(be_rel);

@@ -197,28 +197,12 @@ TEST_CASE("link_inputs: a response file that includes itself is an error naming 
     CHECK_THROWS_WITH(parse_link(r, dir.path(), {}), Catch::StartsWith((dir / "self.rsp").string() + ": "));
 }
 
-namespace {
-
-// An ELF header and nothing else: class 64-bit, the given byte order and e_type.
-std::string elf_header(bool big_endian, uint16_t type) {
-    std::string h(64, '\0');
-    h.replace(0, 4, "\x7f" "ELF");
-    h[4] = 2;                  // ELFCLASS64
-    h[5] = big_endian ? 2 : 1; // ELFDATA2MSB / ELFDATA2LSB
-    h[6] = 1;                  // EV_CURRENT
-    h[big_endian ? 16 : 17] = static_cast<char>(type >> 8);
-    h[big_endian ? 17 : 16] = static_cast<char>(type & 0xff);
-    return h;
-}
-
-} // namespace
-
 TEST_CASE("link_inputs: file kinds come from the magic, in the ELF header's byte order") {
     test::TempDir dir;
-    write_file_atomic(dir / "be-shared.bin", elf_header(true, 3));
-    write_file_atomic(dir / "le-shared.bin", elf_header(false, 3));
-    write_file_atomic(dir / "be-rel.bin", elf_header(true, 1));
-    write_file_atomic(dir / "be-exec.bin", elf_header(true, 2));
+    write_file_atomic(dir / "be-shared.bin", test::elf_header(true, 3));
+    write_file_atomic(dir / "le-shared.bin", test::elf_header(false, 3));
+    write_file_atomic(dir / "be-rel.bin", test::elf_header(true, 1));
+    write_file_atomic(dir / "be-exec.bin", test::elf_header(true, 2));
     write_file_atomic(dir / "archive.lib", "!<arch>\n");
     write_file_atomic(dir / "thin.lib", "!<thin>\n");
     write_file_atomic(dir / "short.bin", "\x7f" "ELF\x02\x02");

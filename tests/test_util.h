@@ -6,6 +6,7 @@
 #include "kmpack/process.h"
 #include "kmpack/progress.h"
 
+#include <cstdint>
 #include <filesystem>
 #include <sstream>
 #include <string>
@@ -33,6 +34,10 @@ std::filesystem::path compile_c(const std::filesystem::path &dir, const std::str
 
 // Runs argv and returns its stdout; fails the test (throws) on a non-zero exit.
 std::string run(const std::vector<std::string> &argv, const std::filesystem::path &cwd = {});
+
+// An ELF header and nothing else: class 64-bit, the given byte order and
+// e_type (ET_REL 1, ET_EXEC 2, ET_DYN 3, ...).
+std::string elf_header(bool big_endian, uint16_t type);
 
 inline const std::filesystem::path source_dir() { return KMPACK_SOURCE_DIR; }
 

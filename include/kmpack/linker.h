@@ -1,6 +1,6 @@
 // Which linker links python.km. `auto`, the default, takes the fastest one
-// installed: ld.lld, then mold (bench/RESULTS.md: on python.km's link line
-// lld is about 3x and mold about 1.7x as fast as GNU ld), unless the
+// installed: ld.lld, then mold (both faster than GNU ld on python.km's link
+// line, measured in bench/RESULTS.md), unless the
 // compiler command or a --link-arg already picks one with -fuse-ld=.
 #pragma once
 

@@ -91,18 +91,17 @@ struct BuildRecord {
     std::vector<ModuleRecord> modules;
 };
 
-void to_json(nlohmann::json &j, const ExportRecord &r);
-void from_json(const nlohmann::json &j, ExportRecord &r);
-void to_json(nlohmann::json &j, const ObjectRecord &r);
-void from_json(const nlohmann::json &j, ObjectRecord &r);
+// The plain records: every member is a field of the same name, all required.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ExportRecord, name, renamed, kind, binding, size, object)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ObjectRecord, name, globals, md5)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ModuleBuildRecord, key, package_dir)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SoRecord, path, id, artifacts, exports, renamed, libs, lib_dirs, system_archives,
+                                   cxx)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ModuleRecord, name, source, key, lib_dir, log, notes, shared_objects)
+
+// These add a format version (ArtifactRecord), or are declared elsewhere.
 void to_json(nlohmann::json &j, const ArtifactRecord &r);
 void from_json(const nlohmann::json &j, ArtifactRecord &r);
-void to_json(nlohmann::json &j, const ModuleBuildRecord &r);
-void from_json(const nlohmann::json &j, ModuleBuildRecord &r);
-void to_json(nlohmann::json &j, const SoRecord &r);
-void from_json(const nlohmann::json &j, SoRecord &r);
-void to_json(nlohmann::json &j, const ModuleRecord &r);
-void from_json(const nlohmann::json &j, ModuleRecord &r);
 void to_json(nlohmann::json &j, const PythonInfo &r);
 void from_json(const nlohmann::json &j, PythonInfo &r);
 void to_json(nlohmann::json &j, const BuildRecord &r);

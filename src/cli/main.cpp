@@ -55,7 +55,7 @@ struct LinkFlags {
                         "(the __file__, loader and constructors of a real .so). builtin: each module is "
                         "also a built-in module under its full name (sys.builtin_module_names), created "
                         "by BuiltinImporter with no dlopen at import; dlopen()/dlsym of the libraries "
-                        "still work. See README: Registry mode and built-in mode")
+                        "still work. See docs/design.md")
             ->check(CLI::IsMember({"registry", "builtin"}))
             ->capture_default_str();
         app->add_flag("--no-main-table", no_main_table,
@@ -66,9 +66,8 @@ struct LinkFlags {
                         "blanks (e.g. 'musl-gcc -static'); the linker: --ld")
             ->capture_default_str();
         app->add_option("--ld", ld,
-                        "Linker for python.km. auto: the fastest installed, ld.lld then mold (on python.km's "
-                        "link about 3x and 1.7x as fast as GNU ld, see bench/RESULTS.md), else the "
-                        "compiler's own; a -fuse-ld= in --cc or --link-arg wins. default: the compiler's own "
+                        "Linker for python.km. auto: the fastest installed, ld.lld then mold (measured in "
+                        "bench/RESULTS.md), else the compiler's own; a -fuse-ld= in --cc or --link-arg wins. default: the compiler's own "
                         "(GNU ld). lld, mold, gold, bfd: that one, an error when it is not installed")
             ->check(CLI::IsMember(kmpack::linker_words()))
             ->capture_default_str();
@@ -139,6 +138,201 @@ void print_summary(const kmpack::BuildResult &r, kmpack::Status &progress) {
     }
 }
 
+// One subcommand: its flags, then what it does once they are parsed.
+struct BuildCommand {
+    kmpack::BuildOptions build;
+    LinkFlags link;
+    OutputFlags out;
+    bool no_link = false;
+    std::vector<std::string> force;
+    CLI::Option *force_opt = nullptr;
+    CLI::App *cmd = nullptr;
+
+    void add_to(CLI::App &app) {
+        build.jobs = default_jobs();
+        cmd = app.add_subcommand("build", "Build every module of a modules.txt and link python.km");
+        cmd->add_option("modules", build.manifest, "The module list (see docs/modules-txt.md)")->capture_default_str();
+        cmd->add_option("-B,--build-dir", build.build_dir, "Work directory")->capture_default_str();
+        cmd->add_option("--python", build.python,
+                        "Interpreter whose headers, libpython and python.o are used; with --cpython (or a "
+                        "build=cpython line), the one whose build tools (setuptools, Cython, pip, meson-python) "
+                        "the package builds borrow")
+            ->capture_default_str();
+        cmd->add_option("--cpython", build.cpython,
+                        "A CPython source (directory, tarball or git URL) to build the interpreter from: "
+                        "configure --disable-shared, make, make install, once; its shared standard modules go "
+                        "into python.km like any extension, and every module is built with it. Debian: "
+                        "scripts/get-cpython-source.sh");
+        cmd->add_option("-j,--jobs", build.jobs, "Modules and extension modules processed at once")
+            ->capture_default_str()
+            ->check(CLI::PositiveNumber);
+        cmd->add_flag("--no-link", no_link, "Stop after the per-.so artifacts and archives");
+        force_opt = cmd->add_option("--force", force,
+                                    "Rebuild everything, or with =a,b only those modules, even when nothing changed")
+                        ->expected(0, 1)
+                        ->allow_extra_args(false);
+        cmd->add_flag("-k,--keep-going", build.keep_going,
+                      "Build every module that can be built even when one fails (exit status is still 1)");
+        link.add_to(cmd);
+        out.add_to(cmd);
+        cmd->footer("Examples:\n"
+                    "  kmpack build modules.txt --python /usr/bin/python3\n"
+                    "  kmpack build modules.txt -B /tmp/kb --no-link\n"
+                    "  kmpack build modules.txt --force=psutil -k\n"
+                    "  kmpack build modules.txt --cc 'gcc -static -fuse-ld=mold' --progress=plain\n"
+                    "  kmpack build modules.txt --mode=builtin -o dist-builtin\n"
+                    "  kmpack build modules.txt --cpython python3.11_3.11.2.orig.tar.gz\n\n"
+                    "A second run redoes only what changed: a module is rebuilt when its modules.txt line, its\n"
+                    "source content (directory or archive digest, git commit), the interpreter or the compiler\n"
+                    "changed; python.km is relinked when any artifact or link option (--mode too) changed.\n\n"
+                    "Writes, beside each built .so: <base>.km.json, <base>.km.symmap, <base>.km.symbols.c and\n"
+                    "<base>.km.lib.a; then <build-dir>/dist/python.km, python.km._pth, python.km.linkline, lib/.\n\n"
+                    "--mode=registry (default): python.km's dlopen() answers CPython's extension loader from\n"
+                    "the registry. --mode=builtin: the modules are built-in modules under their full names\n"
+                    "(payload/km_inittab.c); the registry is linked too.");
+    }
+
+    int run(kmpack::CommandRunner &runner) {
+        build.link = !no_link;
+        build.link_options = link.options();
+        if (force_opt->count() > 0) {
+            for (const auto &f : force)
+                for (const auto &name : split_commas(f))
+                    build.force.insert(name);
+            build.force_all = build.force.empty();
+        }
+        kmpack::Progress progress(std::cout, out.style(), out.verbosity(), out.color());
+        kmpack::Host host{runner, progress};
+        auto result = kmpack::run_build(build, host);
+        print_summary(result, progress);
+        if (!result.ok()) {
+            for (const auto &m : result.modules)
+                if (m.failed())
+                    std::cerr << "kmpack: error: " << m.error << "\n  log: " << m.log.string() << "\n";
+            std::cerr << "kmpack: python.km not linked: a module failed\n";
+            return 1;
+        }
+        progress.always(build.link ? "done: " + result.link.python_km.string()
+                                   : "done: artifacts in " + build.build_dir.string());
+        return 0;
+    }
+};
+
+struct LinkCommand {
+    std::string dir = "kmpack-build";
+    std::string only;
+    LinkFlags link;
+    OutputFlags out;
+    unsigned jobs = default_jobs();
+    CLI::App *cmd = nullptr;
+
+    void add_to(CLI::App &app) {
+        cmd = app.add_subcommand("link", "Link python.km again from an existing build");
+        cmd->add_option("-B,--build-dir", dir, "Work directory of a previous 'kmpack build'")->capture_default_str();
+        cmd->add_option("--modules", only, "Comma-separated module names to link (default: all)");
+        cmd->add_option("-j,--jobs", jobs, "Parallel compile jobs")->capture_default_str()->check(CLI::PositiveNumber);
+        link.add_to(cmd);
+        out.add_to(cmd);
+        cmd->footer("Examples:\n"
+                    "  kmpack link\n"
+                    "  kmpack link --modules kmhello,kmzlib -o /tmp/small\n"
+                    "  kmpack link --cc 'gcc -static -fuse-ld=mold'\n"
+                    "  kmpack link --mode=builtin -o /tmp/builtin\n\n"
+                    "--mode=builtin makes every extension module a built-in module under its full name\n"
+                    "(sys.builtin_module_names); --mode=registry (default) imports them by dlopen() of their\n"
+                    "package path, answered from the registry. Both keep dlopen()/dlsym of the libraries.");
+    }
+
+    int run(kmpack::CommandRunner &runner) {
+        kmpack::LinkOptions o = link.options();
+        o.jobs = jobs;
+        o.only_modules = split_commas(only);
+        kmpack::Progress progress(std::cout, out.style(), out.verbosity(), out.color());
+        kmpack::Host host{runner, progress};
+        auto result = kmpack::link_python(dir, o, host);
+        progress.always("done: " + result.python_km.string());
+        return 0;
+    }
+};
+
+struct ListCommand {
+    std::string dir = "kmpack-build";
+    bool json = false;
+    CLI::App *cmd = nullptr;
+
+    void add_to(CLI::App &app) {
+        cmd = app.add_subcommand("list", "Show the modules and .so files of a build and whether each is up to date");
+        cmd->add_option("-B,--build-dir", dir, "Work directory of a previous 'kmpack build'")->capture_default_str();
+        cmd->add_flag("--json", json, "Machine-readable output");
+        cmd->footer("States: up to date; changed (its line, source, interpreter or compiler changed: the next\n"
+                    "build rebuilds it); not built; not in modules.txt.\n\n"
+                    "Examples:\n  kmpack list\n  kmpack list -B /tmp/kb --json");
+    }
+
+    int run(kmpack::CommandRunner &runner) {
+        kmpack::print_status(kmpack::build_status(runner, dir), json, std::cout);
+        return 0;
+    }
+};
+
+struct InspectCommand {
+    std::string path;
+    bool json = false;
+    CLI::App *cmd = nullptr;
+
+    void add_to(CLI::App &app) {
+        cmd = app.add_subcommand("inspect", "Show what kmpack sees in a .so, .o, .a or base.km.json");
+        cmd->add_option("file", path, "The file")->required();
+        cmd->add_flag("--json", json, "Machine-readable output");
+        cmd->footer("For a .so: its exports, and with kmpack's artifacts beside it, its id, renamed names and\n"
+                    "the object defining each. For a .o or .a (e.g. a base.km.lib.a): globals, references and\n"
+                    "constructor sections, with the original name of each renamed symbol.\n\n"
+                    "Examples:\n"
+                    "  kmpack inspect kmpack-build/modules/kmhello/lib/kmhello/_hello.cpython-311-x86_64-linux-gnu.so\n"
+                    "  kmpack inspect --json build/temp.linux-x86_64-cpython-311/src/common.o");
+    }
+
+    int run(kmpack::CommandRunner &) {
+        kmpack::inspect_file(path, json, std::cout);
+        return 0;
+    }
+};
+
+struct CleanCommand {
+    std::string dir = "kmpack-build";
+    bool all = false;
+    CLI::App *cmd = nullptr;
+
+    void add_to(CLI::App &app) {
+        cmd = app.add_subcommand("clean", "Remove what a build made");
+        cmd->add_option("-B,--build-dir", dir, "Work directory")->capture_default_str();
+        cmd->add_flag("--all", all, "Also python.km and its tree (dist/): the whole build directory");
+        cmd->footer("Without --all, package builds, artifacts and logs go and dist/ stays; the next build\n"
+                    "starts from scratch.\n\nExamples:\n  kmpack clean\n  kmpack clean --all -B /tmp/kb");
+    }
+
+    int run(kmpack::CommandRunner &) {
+        for (const auto &p : kmpack::clean_build(dir, all))
+            std::cout << "removed " << p.string() << "\n";
+        return 0;
+    }
+};
+
+// The subcommand that was given, run; errors reported once, here.
+template <typename... Commands> int run_parsed(kmpack::CommandRunner &runner, Commands &...commands) {
+    try {
+        int status = 0;
+        ((commands.cmd->parsed() ? (status = commands.run(runner), true) : false) || ...);
+        return status;
+    } catch (const kmpack::Error &e) {
+        std::cerr << "kmpack: error: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception &e) {
+        std::cerr << "kmpack: internal error: " << e.what() << "\n";
+        return 2;
+    }
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -156,159 +350,17 @@ int main(int argc, char **argv) {
     app.set_version_flag("--version", std::string("kmpack ") + KMPACK_VERSION);
     app.require_subcommand(1);
     app.footer("Run 'kmpack SUBCOMMAND --help' for the options and examples of each subcommand.");
-
-    // build
-    kmpack::BuildOptions build;
-    build.jobs = default_jobs();
-    LinkFlags build_link;
-    OutputFlags build_out;
-    bool no_link = false;
-    std::vector<std::string> force;
-    auto *build_cmd = app.add_subcommand("build", "Build every module of a modules.txt and link python.km");
-    build_cmd->add_option("modules", build.manifest, "The module list (see README: modules.txt)")
-        ->capture_default_str();
-    build_cmd->add_option("-B,--build-dir", build.build_dir, "Work directory")->capture_default_str();
-    build_cmd->add_option("--python", build.python,
-                          "Interpreter whose headers, libpython and python.o are used; with --cpython (or a "
-                          "build=cpython line), the one whose build tools (setuptools, Cython, pip, meson-python) "
-                          "the package builds borrow")
-        ->capture_default_str();
-    build_cmd->add_option("--cpython", build.cpython,
-                          "A CPython source (directory, tarball or git URL) to build the interpreter from: "
-                          "configure --disable-shared, make, make install, once; its shared standard modules go "
-                          "into python.km like any extension, and every module is built with it. Debian: "
-                          "scripts/get-cpython-source.sh");
-    build_cmd->add_option("-j,--jobs", build.jobs, "Modules and extension modules processed at once")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    build_cmd->add_flag("--no-link", no_link, "Stop after the per-.so artifacts and archives");
-    auto *force_opt = build_cmd->add_option("--force", force,
-                                            "Rebuild everything, or with =a,b only those modules, even when "
-                                            "nothing changed")
-                          ->expected(0, 1)
-                          ->allow_extra_args(false);
-    build_cmd->add_flag("-k,--keep-going", build.keep_going,
-                        "Build every module that can be built even when one fails (exit status is still 1)");
-    build_link.add_to(build_cmd);
-    build_out.add_to(build_cmd);
-    build_cmd->footer("Examples:\n"
-                      "  kmpack build modules.txt --python /usr/bin/python3\n"
-                      "  kmpack build modules.txt -B /tmp/kb --no-link\n"
-                      "  kmpack build modules.txt --force=psutil -k\n"
-                      "  kmpack build modules.txt --cc 'gcc -static -fuse-ld=mold' --progress=plain\n"
-                      "  kmpack build modules.txt --mode=builtin -o dist-builtin\n"
-                      "  kmpack build modules.txt --cpython python3.11_3.11.2.orig.tar.gz\n\n"
-                      "A second run redoes only what changed: a module is rebuilt when its modules.txt line, its\n"
-                      "source content (directory or archive digest, git commit), the interpreter or the compiler\n"
-                      "changed; python.km is relinked when any artifact or link option (--mode too) changed.\n\n"
-                      "Writes, beside each built .so: <base>.km.json, <base>.km.symmap, <base>.km.symbols.c and\n"
-                      "<base>.km.lib.a; then <build-dir>/dist/python.km, python.km._pth, python.km.linkline, lib/.\n\n"
-                      "--mode=registry (default): python.km's dlopen() answers CPython's extension loader from\n"
-                      "the registry. --mode=builtin: the modules are built-in modules under their full names\n"
-                      "(payload/km_inittab.c); the registry is linked too.");
-
-    // link
-    std::string link_dir = "kmpack-build";
-    std::string only;
-    LinkFlags link_flags;
-    OutputFlags link_out;
-    unsigned link_jobs = default_jobs();
-    auto *link_cmd = app.add_subcommand("link", "Link python.km again from an existing build");
-    link_cmd->add_option("-B,--build-dir", link_dir, "Work directory of a previous 'kmpack build'")
-        ->capture_default_str();
-    link_cmd->add_option("--modules", only, "Comma-separated module names to link (default: all)");
-    link_cmd->add_option("-j,--jobs", link_jobs, "Parallel compile jobs")->capture_default_str()->check(CLI::PositiveNumber);
-    link_flags.add_to(link_cmd);
-    link_out.add_to(link_cmd);
-    link_cmd->footer("Examples:\n"
-                     "  kmpack link\n"
-                     "  kmpack link --modules kmhello,kmzlib -o /tmp/small\n"
-                     "  kmpack link --cc 'gcc -static -fuse-ld=mold'\n"
-                     "  kmpack link --mode=builtin -o /tmp/builtin\n\n"
-                     "--mode=builtin makes every extension module a built-in module under its full name\n"
-                     "(sys.builtin_module_names); --mode=registry (default) imports them by dlopen() of their\n"
-                     "package path, answered from the registry. Both keep dlopen()/dlsym of the libraries.");
-
-    // list
-    std::string list_dir = "kmpack-build";
-    bool list_json = false;
-    auto *list_cmd = app.add_subcommand("list", "Show the modules and .so files of a build and whether each is up to date");
-    list_cmd->add_option("-B,--build-dir", list_dir, "Work directory of a previous 'kmpack build'")
-        ->capture_default_str();
-    list_cmd->add_flag("--json", list_json, "Machine-readable output");
-    list_cmd->footer("States: up to date; changed (its line, source, interpreter or compiler changed: the next\n"
-                     "build rebuilds it); not built; not in modules.txt.\n\n"
-                     "Examples:\n  kmpack list\n  kmpack list -B /tmp/kb --json");
-
-    // inspect
-    std::string inspect_path;
-    bool inspect_json = false;
-    auto *inspect_cmd = app.add_subcommand("inspect", "Show what kmpack sees in a .so, .o, .a or base.km.json");
-    inspect_cmd->add_option("file", inspect_path, "The file")->required();
-    inspect_cmd->add_flag("--json", inspect_json, "Machine-readable output");
-    inspect_cmd->footer("For a .so: its exports, and with kmpack's artifacts beside it, its id, renamed names and\n"
-                        "the object defining each. For a .o or .a (e.g. a base.km.lib.a): globals, references and\n"
-                        "constructor sections, with the original name of each renamed symbol.\n\n"
-                        "Examples:\n"
-                        "  kmpack inspect kmpack-build/modules/kmhello/lib/kmhello/_hello.cpython-311-x86_64-linux-gnu.so\n"
-                        "  kmpack inspect --json build/temp.linux-x86_64-cpython-311/src/common.o");
-
-    // clean
-    std::string clean_dir = "kmpack-build";
-    bool clean_all = false;
-    auto *clean_cmd = app.add_subcommand("clean", "Remove what a build made");
-    clean_cmd->add_option("-B,--build-dir", clean_dir, "Work directory")->capture_default_str();
-    clean_cmd->add_flag("--all", clean_all, "Also python.km and its tree (dist/): the whole build directory");
-    clean_cmd->footer("Without --all, package builds, artifacts and logs go and dist/ stays; the next build\n"
-                      "starts from scratch.\n\nExamples:\n  kmpack clean\n  kmpack clean --all -B /tmp/kb");
-
+    BuildCommand build;
+    LinkCommand link;
+    ListCommand list;
+    InspectCommand inspect;
+    CleanCommand clean;
+    build.add_to(app);
+    link.add_to(app);
+    list.add_to(app);
+    inspect.add_to(app);
+    clean.add_to(app);
     CLI11_PARSE(app, argc, argv);
     kmpack::SystemRunner runner;
-    try {
-        if (build_cmd->parsed()) {
-            build.link = !no_link;
-            build.link_options = build_link.options();
-            if (force_opt->count() > 0) {
-                for (const auto &f : force)
-                    for (const auto &name : split_commas(f))
-                        build.force.insert(name);
-                build.force_all = build.force.empty();
-            }
-            kmpack::Progress progress(std::cout, build_out.style(), build_out.verbosity(), build_out.color());
-            kmpack::Host host{runner, progress};
-            auto result = kmpack::run_build(build, host);
-            print_summary(result, progress);
-            if (!result.ok()) {
-                for (const auto &m : result.modules)
-                    if (m.failed())
-                        std::cerr << "kmpack: error: " << m.error << "\n  log: " << m.log.string() << "\n";
-                std::cerr << "kmpack: python.km not linked: a module failed\n";
-                return 1;
-            }
-            progress.always(build.link ? "done: " + result.link.python_km.string()
-                                       : "done: artifacts in " + build.build_dir.string());
-        } else if (link_cmd->parsed()) {
-            kmpack::LinkOptions o = link_flags.options();
-            o.jobs = link_jobs;
-            o.only_modules = split_commas(only);
-            kmpack::Progress progress(std::cout, link_out.style(), link_out.verbosity(), link_out.color());
-            kmpack::Host host{runner, progress};
-            auto result = kmpack::link_python(link_dir, o, host);
-            progress.always("done: " + result.python_km.string());
-        } else if (list_cmd->parsed()) {
-            kmpack::print_status(kmpack::build_status(runner, list_dir), list_json, std::cout);
-        } else if (inspect_cmd->parsed()) {
-            kmpack::inspect_file(inspect_path, inspect_json, std::cout);
-        } else if (clean_cmd->parsed()) {
-            for (const auto &p : kmpack::clean_build(clean_dir, clean_all))
-                std::cout << "removed " << p.string() << "\n";
-        }
-    } catch (const kmpack::Error &e) {
-        std::cerr << "kmpack: error: " << e.what() << "\n";
-        return 1;
-    } catch (const std::exception &e) {
-        std::cerr << "kmpack: internal error: " << e.what() << "\n";
-        return 2;
-    }
-    return 0;
+    return run_parsed(runner, build, link, list, inspect, clean);
 }
