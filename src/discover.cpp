@@ -98,4 +98,25 @@ std::vector<DiscoveredSo> discover_module(ModuleWork &m, size_t index, const std
     return found;
 }
 
+std::vector<PathClash> find_path_clashes(const std::vector<DiscoveredSo> &found) {
+    std::vector<PathClash> clashes;
+    std::map<std::string, size_t> first_of;
+    for (size_t i = 0; i < found.size(); ++i) {
+        auto [at, fresh] = first_of.emplace(found[i].rel_path, i);
+        if (!fresh && found[at->second].module != found[i].module)
+            clashes.push_back({at->second, i});
+    }
+    return clashes;
+}
+
+std::string describe_clash(const PathClash &clash, const std::vector<DiscoveredSo> &found,
+                           const std::vector<ModuleWork> &work) {
+    const ModuleSpec &first = *work[found[clash.first].module].spec;
+    const ModuleSpec &second = *work[found[clash.second].module].spec;
+    const std::string &path = found[clash.second].rel_path;
+    return second.origin + ": module '" + second.name + "' installs " + path + ", as module '" + first.name +
+           "' (" + first.origin + ") does; python.km holds one library per path: remove one of the lines, or add " +
+           "skip=" + path + " to one";
+}
+
 } // namespace kmpack

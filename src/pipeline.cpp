@@ -79,6 +79,8 @@ std::vector<DiscoveredSo> discover_all(std::vector<ModuleWork> &work, const std:
             for (auto &so : discover_module(work[i], i, search_dirs))
                 found.push_back(std::move(so));
         });
+    for (const PathClash &clash : find_path_clashes(found))
+        outcomes.guard(found[clash.second].module, [&] { throw Error(describe_clash(clash, found, work)); });
     return found;
 }
 

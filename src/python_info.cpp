@@ -3,9 +3,16 @@
 #include "kmpack/error.h"
 #include "kmpack/process.h"
 
+#include "kmpack/records.h"
+
+#include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace kmpack {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -36,22 +43,42 @@ print(json.dumps({
 }))
 )";
 
+// "3.10" -> {3, 10}; {0, 0} for anything else.
+std::pair<int, int> major_minor(const std::string &version) {
+    int major = 0, minor = 0;
+    char rest = 0;
+    if (std::sscanf(version.c_str(), "%d.%d%c", &major, &minor, &rest) != 2)
+        return {0, 0};
+    return {major, minor};
+}
+
 } // namespace
 
 PythonInfo query_python(CommandRunner &runner, const std::string &python) {
+    std::error_code ec;
+    if (python.find('/') != std::string::npos && !fs::exists(python, ec))
+        throw Error("--python " + python + ": no such file (give a Python 3.11 or later, e.g. /usr/bin/python3)");
     Command c;
     c.argv = {python, "-E", "-S", "-c", kQuery};
     std::string out;
+    CommandResult result;
     try {
-        out = read_output(runner, c);
+        result = runner.run_read(c, out);
     } catch (const Error &e) {
-        throw Error("cannot query the interpreter '" + python + "' (--python): " + e.what());
+        throw Error("--python " + python + ": " + e.what());
     }
+    if (!result.ok())
+        throw Error("--python " + python + ": cannot query the interpreter's sysconfig: it ended with " +
+                    result.describe() + " (is it a Python 3.11 or later?)");
     try {
         auto j = nlohmann::json::parse(out);
         PythonInfo info;
         info.executable = python;
         info.version = j.at("version").get<std::string>();
+        if (major_minor(info.version) < kMinimumPython)
+            throw Error("--python " + python + " is Python " + info.version +
+                        "; kmpack needs Python 3.11 or later (python.km finds its standard library and packages "
+                        "through python.km._pth, which CPython reads on Linux from 3.11 on)");
         info.full_version = j.at("full_version").get<std::string>();
         info.ext_suffix = j.at("ext_suffix").get<std::string>();
         info.libpl = j.at("libpl").is_null() ? "" : j.at("libpl").get<std::string>();
@@ -66,7 +93,8 @@ PythonInfo query_python(CommandRunner &runner, const std::string &python) {
         info.site_packages = j.at("site_packages").get<std::vector<std::string>>();
         return info;
     } catch (const nlohmann::json::exception &e) {
-        throw Error("the interpreter '" + python + "' gave an unexpected sysconfig answer: " + e.what());
+        throw Error("--python " + python + ": the interpreter gave an unexpected sysconfig answer: " +
+                    json_error_message(e));
     }
 }
 

@@ -6,10 +6,7 @@ namespace kmpack {
 
 using nlohmann::json;
 
-namespace {
-
-// nlohmann's message without its "[json.exception.type_error.302] " tag.
-std::string plain_message(const json::exception &e) {
+std::string json_error_message(const json::exception &e) {
     std::string what = e.what();
     if (what.starts_with("[json.exception.")) {
         size_t end = what.find("] ");
@@ -18,6 +15,8 @@ std::string plain_message(const json::exception &e) {
     }
     return what;
 }
+
+namespace {
 
 template <class T> void field(const json &j, const char *key, T &out) { j.at(key).get_to(out); }
 
@@ -181,13 +180,13 @@ json parse_json(const std::string &text, const fs::path &file) {
     try {
         return json::parse(text);
     } catch (const json::parse_error &e) {
-        throw Error(file.string() + ": not valid JSON (" + plain_message(e) +
+        throw Error(file.string() + ": not valid JSON (" + json_error_message(e) +
                     "); it is kmpack's own file: run 'kmpack build' again to rewrite it");
     }
 }
 
 void throw_record_error(const fs::path &file, const json::exception &e) {
-    throw Error(file.string() + ": not a record this kmpack (" + KMPACK_VERSION + ") can read: " + plain_message(e) +
+    throw Error(file.string() + ": not a record this kmpack (" + KMPACK_VERSION + ") can read: " + json_error_message(e) +
                 "; run 'kmpack build' again to rewrite it");
 }
 

@@ -78,6 +78,33 @@ TEST_CASE("pipeline: an invalid modules.txt builds nothing") {
     CHECK_FALSE(fs::exists(dir / "kb"));
 }
 
+TEST_CASE("pipeline: two modules installing the same package path are an error naming both lines") {
+    test::TempDir dir;
+    write_package(dir / "a", kModule);
+    write_package(dir / "b", kModule); // a fork of a under another name: the same pkg/_m
+    write_file_atomic(dir / "modules.txt", "a a\nb b\n");
+    BuildOptions o = options_for(dir);
+    std::string manifest = (dir / "modules.txt").string();
+    CHECK(build_error(o) == manifest + ":2: module 'b' installs pkg/_m.cpython-311-x86_64-linux-gnu.so, as module 'a' (" +
+                                manifest + ":1) does; python.km holds one library per path: remove one of the lines, "
+                                           "or add skip=pkg/_m.cpython-311-x86_64-linux-gnu.so to one");
+    CHECK_FALSE(fs::exists(dir / "kb/dist/python.km"));
+    // With -k: 'b' fails with that error, 'a' is built, nothing is linked.
+    o.keep_going = true;
+    test::SystemHost host;
+    BuildResult r = run_build(o, host);
+    REQUIRE(r.modules.size() == 2);
+    CHECK(r.modules[0].state == ModuleState::Built);
+    CHECK(r.modules[1].failed());
+    CHECK_THAT(r.modules[1].error, Catch::Contains("as module 'a'"));
+    CHECK_FALSE(fs::exists(dir / "kb/dist/python.km"));
+    // Skipping it in one of them builds and links.
+    write_file_atomic(dir / "modules.txt", "a a\nb b skip=pkg/_m.cpython-311-x86_64-linux-gnu.so\n");
+    o.keep_going = false;
+    CHECK(build_error(o) == "(no error)");
+    CHECK(fs::exists(dir / "kb/dist/python.km"));
+}
+
 TEST_CASE("pipeline: a failing package build names the module, the status and the log") {
     test::TempDir dir;
     write_package(dir / "pkg", "#error this package does not compile\n");

@@ -45,4 +45,17 @@ std::vector<DiscoveredSo> discover_shared_objects(const fs::path &work, const fs
 // other than by skip=.
 std::vector<DiscoveredSo> discover_module(ModuleWork &m, size_t index, const std::vector<fs::path> &search_dirs);
 
+// Two modules whose packages install the same package-relative .so (a fork
+// under another name, say): python.km's registry holds one library per path.
+struct PathClash {
+    size_t first = 0, second = 0; // indices into `found`, first < second
+};
+
+// Every such pair of `found`, each later .so paired with the first of its path.
+std::vector<PathClash> find_path_clashes(const std::vector<DiscoveredSo> &found);
+
+// The error for a clash: both modules.txt lines, both names and the path.
+std::string describe_clash(const PathClash &clash, const std::vector<DiscoveredSo> &found,
+                           const std::vector<ModuleWork> &work);
+
 } // namespace kmpack

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kmpack {
@@ -25,7 +26,13 @@ struct PythonInfo {
     std::vector<std::string> site_packages; // site.getsitepackages(): where its build tools are
 };
 
-// Runs `python` once and reads its sysconfig. Error when it cannot run.
+// The oldest Python kmpack builds for: python.km finds its library through
+// python.km._pth, which CPython reads on Linux from 3.11 on.
+inline constexpr std::pair<int, int> kMinimumPython{3, 11};
+
+// Runs `python` once and reads its sysconfig. Error, naming --python, when
+// it is not there, does not run, or is older than kMinimumPython (Python 2
+// included).
 PythonInfo query_python(CommandRunner &runner, const std::string &python);
 
 } // namespace kmpack

@@ -120,6 +120,9 @@ std::string artifact_text(const ArtifactRecord &record);
 // field or a wrong type, with what to do about it.
 nlohmann::json parse_json(const std::string &text, const fs::path &file);
 
+// nlohmann's message without its "[json.exception.type_error.302] " tag.
+std::string json_error_message(const nlohmann::json::exception &e);
+
 // The Error for a JSON document that is not the record wanted.
 [[noreturn]] void throw_record_error(const fs::path &file, const nlohmann::json::exception &e);
 

@@ -12,8 +12,10 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <string_view>
 #include <thread>
 #include <unistd.h>
 
@@ -38,6 +40,8 @@ std::vector<std::string> split_commas(const std::string &s) {
 }
 
 unsigned default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+const CLI::Range kJobs(1u, 4096u);
 
 struct LinkFlags {
     std::string cc = "gcc -static";
@@ -165,7 +169,7 @@ struct BuildCommand {
                         "scripts/get-cpython-source.sh");
         cmd->add_option("-j,--jobs", build.jobs, "Modules and extension modules processed at once")
             ->capture_default_str()
-            ->check(CLI::PositiveNumber);
+            ->check(kJobs);
         cmd->add_flag("--no-link", no_link, "Stop after the per-.so artifacts and archives");
         force_opt = cmd->add_option("--force", force,
                                     "Rebuild everything, or with =a,b only those modules, even when nothing changed")
@@ -230,7 +234,7 @@ struct LinkCommand {
         cmd = app.add_subcommand("link", "Link python.km again from an existing build");
         cmd->add_option("-B,--build-dir", dir, "Work directory of a previous 'kmpack build'")->capture_default_str();
         cmd->add_option("--modules", only, "Comma-separated module names to link (default: all)");
-        cmd->add_option("-j,--jobs", jobs, "Parallel compile jobs")->capture_default_str()->check(CLI::PositiveNumber);
+        cmd->add_option("-j,--jobs", jobs, "Parallel compile jobs")->capture_default_str()->check(kJobs);
         link.add_to(cmd);
         out.add_to(cmd);
         cmd->footer("Examples:\n"
@@ -318,19 +322,64 @@ struct CleanCommand {
     }
 };
 
+// Exit statuses: 0 done; 1 an error of the build or its input ("kmpack:
+// error: ..."); 2 a usage error (the command line); 3 an internal error, a
+// bug of kmpack's.
+enum Exit { kOk = 0, kFailed = 1, kUsage = 2, kInternal = 3 };
+
+// libstdc++'s "filesystem error: cannot create directories: Not a directory
+// [/etc/passwd/modules]" as "/etc/passwd/modules: cannot create directories:
+// Not a directory": the path first, as every other error.
+std::string describe(const std::filesystem::filesystem_error &e) {
+    std::string what = e.what();
+    constexpr std::string_view kTag = "filesystem error: ";
+    if (what.starts_with(kTag))
+        what.erase(0, kTag.size());
+    if (size_t bracket = what.find(" ["); bracket != std::string::npos)
+        what.resize(bracket);
+    std::string where = e.path1().string();
+    if (!e.path2().empty())
+        where += " -> " + e.path2().string();
+    return where.empty() ? what : where + ": " + what;
+}
+
 // The subcommand that was given, run; errors reported once, here.
 template <typename... Commands> int run_parsed(kmpack::CommandRunner &runner, Commands &...commands) {
     try {
-        int status = 0;
+        int status = kOk;
         ((commands.cmd->parsed() ? (status = commands.run(runner), true) : false) || ...);
         return status;
     } catch (const kmpack::Error &e) {
         std::cerr << "kmpack: error: " << e.what() << "\n";
-        return 1;
+        return kFailed;
+    } catch (const std::filesystem::filesystem_error &e) {
+        std::cerr << "kmpack: error: " << describe(e) << "\n";
+        return kFailed;
     } catch (const std::exception &e) {
         std::cerr << "kmpack: internal error: " << e.what() << "\n";
-        return 2;
+        return kInternal;
     }
+}
+
+// A command line CLI11 could not parse, said in kmpack's words: what is
+// wrong, and where the usage is.
+int usage_error(const CLI::App &app, const CLI::ParseError &e) {
+    std::string message = e.what();
+    std::string help = "kmpack --help";
+    auto given = app.get_subcommands();
+    if (!given.empty()) {
+        help = "kmpack " + given.front()->get_name() + " --help";
+    } else if (std::vector<std::string> extra = app.remaining(); !extra.empty()) {
+        std::string names;
+        for (const CLI::App *sub : app.get_subcommands({}))
+            names += (names.empty() ? "" : ", ") + sub->get_name();
+        message = (extra.front().starts_with("-") ? "unknown option '" : "unknown command '") + extra.front() +
+                  "' (commands: " + names + ")";
+    } else if (dynamic_cast<const CLI::RequiredError *>(&e)) {
+        message = "no command given";
+    }
+    std::cerr << "kmpack: error: " << message << "\nRun '" << help << "' for the usage.\n";
+    return kUsage;
 }
 
 } // namespace
@@ -360,7 +409,13 @@ int main(int argc, char **argv) {
     list.add_to(app);
     inspect.add_to(app);
     clean.add_to(app);
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success &e) { // --help, --version
+        return app.exit(e);
+    } catch (const CLI::ParseError &e) {
+        return usage_error(app, e);
+    }
     kmpack::SystemRunner runner;
     return run_parsed(runner, build, link, list, inspect, clean);
 }
