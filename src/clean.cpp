@@ -2,6 +2,7 @@
 
 #include "kmpack/conventions.h"
 #include "kmpack/error.h"
+#include "kmpack/fs.h"
 
 namespace kmpack {
 
@@ -24,6 +25,10 @@ std::vector<fs::path> clean_build(const fs::path &build_dir, bool all) {
         removed.push_back(build_dir);
         return removed;
     }
+    // dist/ stays, but not what a killed link left in it.
+    for (const fs::path &dir : {build_dir, layout.dist()})
+        for (fs::path &stale : remove_stale_temporaries(dir))
+            removed.push_back(std::move(stale));
     for (const char *name : kCleanableEntries) {
         fs::path p = build_dir / name;
         if (!fs::exists(p, ec))

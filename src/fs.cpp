@@ -8,6 +8,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <limits>
+#include <signal.h>
 #include <sstream>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -90,6 +92,43 @@ fs::path temporary_sibling(const fs::path &path) {
     return path.parent_path() /
            ("." + path.filename().string() + ".tmp." + std::to_string(getpid()) + "." +
             std::to_string(counter.fetch_add(1)));
+}
+
+long temporary_owner(std::string_view file_name) {
+    // "." name ".tmp." pid "." n
+    size_t tmp = file_name.rfind(".tmp.");
+    if (!file_name.starts_with(".") || tmp == std::string_view::npos || tmp == 0)
+        return 0;
+    std::string_view rest = file_name.substr(tmp + 5);
+    size_t dot = rest.find('.');
+    if (dot == 0 || dot == std::string_view::npos || dot + 1 == rest.size())
+        return 0;
+    auto digits = [](std::string_view s) {
+        return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
+    };
+    std::string_view pid = rest.substr(0, dot);
+    if (!digits(pid) || !digits(rest.substr(dot + 1)) || pid.size() > 10)
+        return 0;
+    long value = std::stol(std::string(pid));
+    return value <= std::numeric_limits<pid_t>::max() ? value : 0;
+}
+
+std::vector<fs::path> remove_stale_temporaries(const fs::path &dir) {
+    std::vector<fs::path> stale;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        long pid = temporary_owner(it->path().filename().string());
+        // ESRCH: no such process. Alive, or not ours to ask (EPERM): it stays.
+        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+            stale.push_back(it->path());
+    }
+    std::sort(stale.begin(), stale.end());
+    for (const auto &p : stale) {
+        fs::remove_all(p, ec);
+        if (ec)
+            throw Error(p.string() + ": cannot remove a dead run's temporary: " + ec.message());
+    }
+    return stale;
 }
 
 std::string log_tail(const fs::path &log, size_t lines) {

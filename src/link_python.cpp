@@ -171,6 +171,8 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Ho
     fs::path out_dir = fs::absolute(options.output_dir.empty() ? layout.dist() : options.output_dir);
     FileLock lock(out_dir / ".kmpack.lock", "the output directory " + out_dir.string());
     fs::create_directories(out_dir);
+    for (const fs::path &stale : remove_stale_temporaries(out_dir))
+        host.status.note("removed " + stale.string() + ", left by a kmpack that was killed", true);
     // What the last 'kmpack build' linked may be replaced here (say another
     // --mode into the same directory): its next run must not trust it.
     std::error_code ec;

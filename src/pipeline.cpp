@@ -63,6 +63,17 @@ std::vector<ModuleOutcome> initial_outcomes(const std::vector<ModuleWork> &work)
     return out;
 }
 
+// What a killed kmpack left half-written in the build directory and the
+// module work directories (the output directory is the link's to sweep).
+void remove_dead_runs_temporaries(const BuildLayout &layout, const std::vector<ModuleWork> &work, Status &status) {
+    std::vector<fs::path> dirs = {layout.root};
+    for (const auto &m : work)
+        dirs.push_back(m.dirs.work);
+    for (const auto &dir : dirs)
+        for (const fs::path &stale : remove_stale_temporaries(dir))
+            status.note("removed " + stale.string() + ", left by a kmpack that was killed", true);
+}
+
 std::vector<std::string> module_names(const std::vector<ModuleWork> &work) {
     std::vector<std::string> names;
     for (const auto &m : work)
@@ -189,6 +200,7 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
     check_build_dir(manifest, layout.root);
     FileLock lock(layout.lock(), "the build directory " + layout.root.string());
     std::vector<ModuleWork> work = module_work(manifest, layout);
+    remove_dead_runs_temporaries(layout, work, host.status);
     Outcomes outcomes(initial_outcomes(work), options.keep_going, host.status);
 
     Toolchain toolchain = prepare_interpreter(options.python, work, module_options, outcomes, host);

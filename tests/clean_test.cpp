@@ -29,3 +29,18 @@ TEST_CASE("clean: keeps dist/ unless --all, and refuses other directories") {
     CHECK_THROWS_WITH(clean_build(dir / "precious", true), Catch::Contains("not a kmpack build directory"));
     CHECK(fs::exists(dir / "precious/file.txt"));
 }
+
+TEST_CASE("clean: removes what a killed kmpack left in dist/, and keeps dist/ itself") {
+    test::TempDir dir;
+    fs::path b = dir / "kb";
+    write_file_atomic(b / "kmpack-build.json", "{}");
+    write_file_atomic(b / "dist/python.km", "x");
+    write_file_atomic(b / "dist/.python.km.tmp.2147480000.0", "half a link"); // no such process
+    write_file_atomic(b / "dist/.lib.tmp.2147480000.1/m.py", "");
+    write_file_atomic(b / ".kmpack-build.json.tmp.2147480000.2", "{");
+    auto removed = clean_build(b, false);
+    CHECK(removed == std::vector<fs::path>{b / ".kmpack-build.json.tmp.2147480000.2",
+                                           b / "dist/.lib.tmp.2147480000.1", b / "dist/.python.km.tmp.2147480000.0",
+                                           b / "kmpack-build.json"});
+    CHECK(fs::exists(b / "dist/python.km"));
+}

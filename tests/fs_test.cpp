@@ -4,6 +4,7 @@
 #include "test_util.h"
 
 #include <catch2/catch.hpp>
+#include <unistd.h>
 
 using namespace kmpack;
 using kmpack::test::TempDir;
@@ -34,4 +35,26 @@ TEST_CASE("digest: md5_file streams to the same digest as md5_hex of the whole f
     write_file_atomic(dir / "big", big);
     CHECK(md5_file(dir / "big") == md5_hex(big));
     CHECK(read_file(dir / "big") == big);
+}
+
+TEST_CASE("fs: the temporaries of a dead process are removed, those of a live one stay") {
+    test::TempDir dir;
+    // No process has a pid over pid_max (at most 2^22 on Linux).
+    const std::string dead = "2147480000";
+    const std::string alive = std::to_string(::getpid());
+    write_file_atomic(dir / (".python.km.tmp." + dead + ".0"), "half a link");
+    std::filesystem::create_directories(dir / (".lib.tmp." + dead + ".3/pkg"));
+    write_file_atomic(dir / (".lib.tmp." + dead + ".3/pkg/m.py"), "");
+    write_file_atomic(dir / (".python.km.tmp." + alive + ".1"), "this run's");
+    for (const char *keep : {"python.km", ".python.km.tmp.x.1", ".tmp.5.1", "a.tmp.2147480000.0", ".b.tmp.2147480000."})
+        write_file_atomic(dir / keep, "");
+    CHECK(temporary_owner(".python.km.tmp." + dead + ".0") == 2147480000L);
+    CHECK(temporary_owner(".python.km.tmp.x.1") == 0);
+    CHECK(temporary_owner("python.km") == 0);
+    CHECK(remove_stale_temporaries(dir.path()) ==
+          std::vector<std::filesystem::path>{dir / (".lib.tmp." + dead + ".3"), dir / (".python.km.tmp." + dead + ".0")});
+    CHECK(std::filesystem::exists(dir / (".python.km.tmp." + alive + ".1")));
+    for (const char *keep : {"python.km", ".python.km.tmp.x.1", ".tmp.5.1", "a.tmp.2147480000.0", ".b.tmp.2147480000."})
+        CHECK(std::filesystem::exists(dir / keep));
+    CHECK(remove_stale_temporaries(dir / "missing").empty());
 }

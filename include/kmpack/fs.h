@@ -45,8 +45,17 @@ bool is_within(const fs::path &path, const fs::path &dir);
 // Copies a directory tree (files, directories, symbolic links as links).
 void copy_tree(const fs::path &from, const fs::path &to);
 
-// A temporary name beside `path`, unique within this process and host.
+// A temporary name beside `path`, unique within this process and host:
+// ".<name>.tmp.<pid>.<n>".
 fs::path temporary_sibling(const fs::path &path);
+
+// The process id in a temporary_sibling() name; 0 when `file_name` is not one.
+long temporary_owner(std::string_view file_name);
+
+// Removes from `dir` (not below it) the temporaries, files or directories,
+// whose process is gone: what a killed kmpack left. Those of live processes
+// stay. Returns what it removed; a `dir` that does not exist has none.
+std::vector<fs::path> remove_stale_temporaries(const fs::path &dir);
 
 // An exclusive lock on a file (flock), held for the object's lifetime and
 // released by the kernel even when the process is killed. Error naming

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SIGKILL a build of the examples at several moments (fetch, package builds,
 # renaming, link), then re-run: the re-run must trust nothing half-written
-# and end with a working python.km whose artifacts all check out.
+# and end with a working python.km whose artifacts all check out, and no
+# temporary file of the killed runs left.
 # Usage: kill_rerun.sh KMPACK PYTHON SOURCE_DIR WORK_DIR
 set -euo pipefail
 kmpack=$1 python=$2 src=$3 dir=$4
@@ -16,8 +17,17 @@ for delay in 0.3 0.8 1.6 2.4 3.2 4.0 5.0; do
   kill -KILL -- "-$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 done
+# What a kill during the link or the lay-out leaves (no process has this pid):
+# the re-run removes it.
+mkdir -p "$dir/dist/.lib.tmp.2147480000.1"
+echo partial >"$dir/dist/.python.km.tmp.2147480000.0"
+echo partial >"$dir/.kmpack-build.json.tmp.2147480000.2"
 "$kmpack" build "$src/modules.txt" --python "$python" -B "$dir" --progress=plain >"$dir.log" 2>&1 ||
   { cat "$dir.log"; exit 1; }
 "$dir/dist/python.km" "$src/examples/smoke.py"
+left=$(find "$dir" "$dir/dist" "$dir"/modules/* -maxdepth 1 -name '.*.tmp.*')
+if [ -n "$left" ]; then
+  echo "kill_rerun: temporaries left after the re-run:"; echo "$left"; exit 1
+fi
 "$python" "$src/tests/e2e/check_artifacts.py" "$dir" "$src/payload/include"
 rm -rf "$dir" "$dir.log"
