@@ -10,6 +10,7 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/ErrorOr.h>
 #include <llvm/Support/Program.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -88,6 +89,80 @@ CommandResult wait_for(pid_t pid, const std::string &what) {
     return result;
 }
 
+// The signals a guard waits for: its command ending, kmpack's death (the
+// guard's parent-death signal), and those that stop kmpack from a terminal.
+sigset_t guard_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGCHLD, SIGHUP, SIGINT, SIGTERM, SIGQUIT})
+        sigaddset(&set, sig);
+    return set;
+}
+
+// Ends the guard as its command ended: the same exit status, or the same signal.
+[[noreturn]] void end_like(const siginfo_t &ended) {
+    if (ended.si_code == CLD_EXITED)
+        ::_exit(ended.si_status);
+    struct sigaction dfl = {};
+    dfl.sa_handler = SIG_DFL;
+    ::sigaction(ended.si_status, &dfl, nullptr);
+    sigset_t only;
+    sigemptyset(&only);
+    sigaddset(&only, ended.si_status);
+    ::sigprocmask(SIG_UNBLOCK, &only, nullptr);
+    ::kill(::getpid(), ended.si_status);
+    ::_exit(128 + ended.si_status);
+}
+
+// In the forked child: runs the command in a process group of its own and
+// stays as its guard. The guard kills the whole group (the package build's
+// compilers and whatever else it started) when the command ends, and when
+// kmpack dies or is interrupted, so no build step outlives kmpack or
+// writes into the build directory after it. Async-signal-safe calls only.
+[[noreturn]] void guard_and_exec(const char *program, char *const argv[], char *const envp[], pid_t parent) {
+    sigset_t waited = guard_signals(), old;
+    ::sigprocmask(SIG_BLOCK, &waited, &old);
+    if (::prctl(PR_SET_PDEATHSIG, SIGHUP) != 0 || ::getppid() != parent)
+        ::_exit(125); // kmpack is gone already
+    pid_t command = ::fork();
+    if (command < 0)
+        ::_exit(125);
+    if (command == 0) {
+        ::setpgid(0, 0);
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL); // the guard gone: so is the command
+        // A background process group writing to the terminal is not stopped.
+        struct sigaction ignore = {};
+        ignore.sa_handler = SIG_IGN;
+        ::sigaction(SIGTTOU, &ignore, nullptr);
+        ::sigprocmask(SIG_SETMASK, &old, nullptr);
+        ::execve(program, argv, envp);
+        ::_exit(127);
+    }
+    ::setpgid(command, command); // as the command does: whichever runs first
+    for (;;) {
+        siginfo_t info;
+        int sig = ::sigwaitinfo(&waited, &info);
+        if (sig < 0)
+            continue; // EINTR
+        if (sig == SIGCHLD) {
+            // Ended (not yet reaped, so its group id cannot be reused): kill
+            // what it left running, then reap it.
+            siginfo_t ended = {};
+            if (::waitid(P_PID, static_cast<id_t>(command), &ended, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+                ended.si_pid != command)
+                continue;
+            ::kill(-command, SIGKILL);
+            ::waitid(P_PID, static_cast<id_t>(command), &ended, WEXITED);
+            end_like(ended);
+        }
+        // kmpack died, or was interrupted: the whole group goes with it.
+        ::kill(-command, SIGKILL);
+        siginfo_t ended = {};
+        ::waitid(P_PID, static_cast<id_t>(command), &ended, WEXITED);
+        ::_exit(128 + sig);
+    }
+}
+
 // Starts `command`; stdout goes to `stdout_fd` when >= 0 (else to the log or
 // inherited). Everything the child does between fork and exec is
 // async-signal-safe, since kmpack runs commands from several threads.
@@ -108,6 +183,7 @@ pid_t start(const Command &command, int stdout_fd) {
             throw Error(command.output.string() + ": cannot open log: " + std::strerror(errno));
     }
     std::string cwd = command.cwd.string();
+    pid_t parent = ::getpid();
     pid_t pid = ::fork();
     if (pid < 0) {
         int e = errno;
@@ -127,8 +203,7 @@ pid_t start(const Command &command, int stdout_fd) {
         }
         if (stdout_fd >= 0)
             ::dup2(stdout_fd, 1);
-        ::execve(program.c_str(), argv.data(), envp.data());
-        ::_exit(127);
+        guard_and_exec(program.c_str(), argv.data(), envp.data(), parent);
     }
     if (log_fd >= 0)
         ::close(log_fd);

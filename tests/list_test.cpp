@@ -11,12 +11,13 @@ namespace fs = std::filesystem;
 
 TEST_CASE("status: modules are up to date, changed, not built or gone from modules.txt") {
     test::TempDir dir;
-    for (const char *pkg : {"a", "b"}) {
+    for (std::string pkg : {"a", "b"}) { // modules _a and _b
         write_file_atomic(dir / pkg / "setup.py", "from setuptools import setup, Extension\n"
-                                                 "setup(name='p', ext_modules=[Extension('_m', ['m.c'])])\n");
+                                                 "setup(name='p', ext_modules=[Extension('_" + pkg + "', ['m.c'])])\n");
         write_file_atomic(dir / pkg / "m.c", "#include <Python.h>\n"
-                                            "static struct PyModuleDef d = {PyModuleDef_HEAD_INIT, \"_m\", 0, -1, 0};\n"
-                                            "PyMODINIT_FUNC PyInit__m(void) { return PyModule_Create(&d); }\n");
+                                            "static struct PyModuleDef d = {PyModuleDef_HEAD_INIT, \"_" + pkg +
+                                                 "\", 0, -1, 0};\n"
+                                            "PyMODINIT_FUNC PyInit__" + pkg + "(void) { return PyModule_Create(&d); }\n");
     }
     write_file_atomic(dir / "modules.txt", "a a\nb b\n");
     BuildOptions o;
@@ -35,7 +36,7 @@ TEST_CASE("status: modules are up to date, changed, not built or gone from modul
     CHECK(status[0].name == "a");
     CHECK(to_string(status[0].state) == "up to date");
     REQUIRE(status[0].shared_objects.size() == 1);
-    CHECK(status[0].shared_objects[0].path == "_m.cpython-311-x86_64-linux-gnu.so");
+    CHECK(status[0].shared_objects[0].path == "_a.cpython-311-x86_64-linux-gnu.so");
     CHECK(status[0].shared_objects[0].artifacts);
     CHECK(to_string(status[1].state) == "changed");
     CHECK(to_string(status[2].state) == "not built");

@@ -32,12 +32,13 @@ std::string build_error(const BuildOptions &o) {
     return "(no error)";
 }
 
-// A one-module package: setup.py building pkg/_m from m.c, with `extra` in Extension(...).
-void write_package(const fs::path &dir, const std::string &c_source, const std::string &extra = "") {
+// A one-module package: setup.py building PKG/_m from m.c, with `extra` in Extension(...).
+void write_package(const fs::path &dir, const std::string &c_source, const std::string &extra = "",
+                   const std::string &pkg = "pkg") {
     write_file_atomic(dir / "setup.py", "from setuptools import setup, Extension\n"
-                                        "setup(name='pkg', version='1.0', packages=['pkg'],\n"
-                                        "      ext_modules=[Extension('pkg._m', ['m.c']" + extra + ")])\n");
-    write_file_atomic(dir / "pkg/__init__.py", "");
+                                        "setup(name='" + pkg + "', version='1.0', packages=['" + pkg + "'],\n"
+                                        "      ext_modules=[Extension('" + pkg + "._m', ['m.c']" + extra + ")])\n");
+    write_file_atomic(dir / pkg / "__init__.py", "");
     write_file_atomic(dir / "m.c", c_source);
 }
 
@@ -158,10 +159,10 @@ BuildResult build(const BuildOptions &o) {
     return run_build(o, host);
 }
 
-// Two small packages, a and b, each with one extension module.
+// Two small packages, a and b, each with one extension module (pa._m, pb._m).
 void write_two_packages(const test::TempDir &dir) {
-    write_package(dir / "a", kModule);
-    write_package(dir / "b", kModule);
+    write_package(dir / "a", kModule, "", "pa");
+    write_package(dir / "b", kModule, "", "pb");
 }
 
 } // namespace

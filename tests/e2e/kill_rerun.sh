@@ -17,6 +17,32 @@ for delay in 0.3 0.8 1.6 2.4 3.2 4.0 5.0; do
   kill -KILL -- "-$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 done
+# kmpack alone killed (as the OOM killer or a kill -9 of its pid does)
+# during a package build whose setup.py runs a long "compiler": nothing it
+# started may go on running.
+slow=$dir-slow
+rm -rf "$slow" && mkdir -p "$slow/pkg"
+cat >"$slow/pkg/setup.py" <<'PY'
+import subprocess
+subprocess.run(["sleep", "60"])
+PY
+echo "slow pkg" >"$slow/modules.txt"
+"$kmpack" build "$slow/modules.txt" --python "$python" -B "$slow/b" --progress=plain >"$slow.log" 2>&1 &
+pid=$!
+running() { # the processes whose working directory is in that build directory
+  for p in /proc/[0-9]*; do
+    case "$(readlink "$p/cwd" 2>/dev/null)" in "$slow/b"/*) echo "${p#/proc/}: $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" ;; esac
+  done
+}
+for _ in $(seq 100); do running | grep -q sleep && break; sleep 0.1; done
+running | grep -q sleep || { echo "kill_rerun: the slow build never started"; cat "$slow.log"; exit 1; }
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null || true
+for _ in $(seq 20); do [ -z "$(running)" ] && break; sleep 0.1; done
+if [ -n "$(running)" ]; then
+  echo "kill_rerun: still running 2 s after kmpack was killed:"; running; exit 1
+fi
+rm -rf "$slow" "$slow.log"
 # What a kill during the link or the lay-out leaves (no process has this pid):
 # the re-run removes it.
 mkdir -p "$dir/dist/.lib.tmp.2147480000.1"
