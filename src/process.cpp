@@ -124,6 +124,13 @@ sigset_t guard_signals() {
     ::sigprocmask(SIG_BLOCK, &waited, &old);
     if (::prctl(PR_SET_PDEATHSIG, SIGHUP) != 0 || ::getppid() != parent)
         ::_exit(125); // kmpack is gone already
+    // The guard never execs, so close-on-exec does not close what it
+    // inherited: a pipe or log another thread had open at the fork (between
+    // its open and its close) would stay open for as long as this command
+    // runs, and that thread's run_read() would wait for it.
+    if (::close_range(3, ~0U, 0) != 0)
+        for (int fd = 3; fd < 65536; ++fd)
+            ::close(fd);
     pid_t command = ::fork();
     if (command < 0)
         ::_exit(125);
