@@ -1,5 +1,7 @@
 #include "kmpack/conventions.h"
 
+#include "kmpack/fs.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -79,7 +81,7 @@ bool is_artifact_name(std::string_view file_name) {
     for (Artifact a : kArtifacts)
         if (file_name.ends_with(artifact_suffix(a)))
             return true;
-    return file_name.starts_with(".") && file_name.find(".tmp.") != std::string_view::npos;
+    return temporary_owner(file_name) != 0;
 }
 
 std::string renamed_symbol(std::string_view symbol, std::string_view digest) {

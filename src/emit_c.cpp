@@ -1,5 +1,7 @@
 #include "kmpack/emit_c.h"
 
+#include "kmpack/python_info.h"
+
 #include "kmpack/error.h"
 
 #include <algorithm>
@@ -132,11 +134,11 @@ namespace {
 // True for CPython 3.12 and later, where the package context is behind
 // _PyImport_SwapPackageContext; false before (the _Py_PackageContext global).
 bool context_is_swapped(const std::string &python_version) {
-    unsigned major = 0, minor = 0;
-    if (std::sscanf(python_version.c_str(), "%u.%u", &major, &minor) != 2 || major != 3)
+    auto version = version_numbers(python_version);
+    if (!version || version->first != 3)
         throw Error("the interpreter's version '" + python_version + "' is not a CPython 3.X version; "
                     "--mode=builtin needs one");
-    return minor >= 12;
+    return version->second >= 12;
 }
 
 } // namespace

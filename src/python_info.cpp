@@ -43,16 +43,15 @@ print(json.dumps({
 }))
 )";
 
-// "3.10" -> {3, 10}; {0, 0} for anything else.
-std::pair<int, int> major_minor(const std::string &version) {
+} // namespace
+
+std::optional<std::pair<int, int>> version_numbers(const std::string &version) {
     int major = 0, minor = 0;
     char rest = 0;
-    if (std::sscanf(version.c_str(), "%d.%d%c", &major, &minor, &rest) != 2)
-        return {0, 0};
-    return {major, minor};
+    if (std::sscanf(version.c_str(), "%d.%d%c", &major, &minor, &rest) != 2 || major < 0 || minor < 0)
+        return std::nullopt;
+    return std::pair(major, minor);
 }
-
-} // namespace
 
 PythonInfo query_python(CommandRunner &runner, const std::string &python) {
     std::error_code ec;
@@ -75,7 +74,7 @@ PythonInfo query_python(CommandRunner &runner, const std::string &python) {
         PythonInfo info;
         info.executable = python;
         info.version = j.at("version").get<std::string>();
-        if (major_minor(info.version) < kMinimumPython)
+        if (version_numbers(info.version).value_or(std::pair(0, 0)) < kMinimumPython)
             throw Error("--python " + python + " is Python " + info.version +
                         "; kmpack needs Python 3.11 or later (python.km finds its standard library and packages "
                         "through python.km._pth, which CPython reads on Linux from 3.11 on)");

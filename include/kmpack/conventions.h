@@ -43,7 +43,7 @@ fs::path artifact_at(const fs::path &stem, Artifact what);
 fs::path placeholder_id_path(const fs::path &so);
 
 // True for a file name kmpack writes beside a .so, or a temporary file a
-// killed run left ("." name with ".tmp."): none belongs in the run-time tree.
+// killed run left (a temporary_sibling() name): none belongs in the run-time tree.
 bool is_artifact_name(std::string_view file_name);
 
 // ---- A build directory (-B).

@@ -5,6 +5,7 @@
 #include "kmpack/process.h"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +30,9 @@ struct PythonInfo {
 // The oldest Python kmpack builds for: python.km finds its library through
 // python.km._pth, which CPython reads on Linux from 3.11 on.
 inline constexpr std::pair<int, int> kMinimumPython{3, 11};
+
+// "3.10" -> {3, 10}; nothing for what is not "<major>.<minor>".
+std::optional<std::pair<int, int>> version_numbers(const std::string &version);
 
 // Runs `python` once and reads its sysconfig. Error, naming --python, when
 // it is not there, does not run, or is older than kMinimumPython (Python 2
