@@ -43,10 +43,12 @@ std::string symmap_text(const SoPlan &plan) {
     return out;
 }
 
-void write_artifacts(const SoPlan &plan) {
+ArtifactRecord write_artifacts(const SoPlan &plan) {
     write_file_atomic(artifact_path(plan.so_path, Artifact::Symmap), symmap_text(plan));
     write_file_atomic(artifact_path(plan.so_path, Artifact::SymbolsC), emit_symbols_c(plan));
-    write_file_atomic(artifact_path(plan.so_path, Artifact::Record), artifact_text(artifact_record(plan)));
+    ArtifactRecord record = artifact_record(plan);
+    write_file_atomic(artifact_path(plan.so_path, Artifact::Record), artifact_text(record));
+    return record;
 }
 
 } // namespace kmpack

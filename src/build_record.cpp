@@ -6,7 +6,7 @@
 
 namespace kmpack {
 
-ModuleRecord module_record(const ModuleWork &m, const std::vector<fs::path> &sos, const fs::path &build_dir) {
+ModuleRecord module_record(const ModuleWork &m, std::vector<SoRecord> shared_objects, const fs::path &build_dir) {
     ModuleRecord r;
     r.name = m.spec->name;
     r.source = m.spec->source;
@@ -14,11 +14,7 @@ ModuleRecord module_record(const ModuleWork &m, const std::vector<fs::path> &sos
     r.lib_dir = relative_below(m.lib_dir, build_dir);
     r.log = relative_below(m.dirs.log(), build_dir);
     r.notes = m.notes;
-    for (const auto &so : sos) {
-        auto a = load_record<ArtifactRecord>(artifact_path(so, Artifact::Record));
-        r.shared_objects.push_back({a.path, a.id, relative_below(artifact_stem(so), build_dir), a.exports.size(),
-                                    a.renamed_globals, a.libs, a.lib_dirs, a.system_archives, a.cxx});
-    }
+    r.shared_objects = std::move(shared_objects);
     return r;
 }
 

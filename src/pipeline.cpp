@@ -103,8 +103,11 @@ std::vector<PostprocessedSo> postprocess_all(const std::vector<DiscoveredSo> &fo
         const DiscoveredSo &so = found[i];
         const ModuleWork &m = work[so.module];
         outcomes.guard(so.module, [&] {
-            if (artifacts_current(so.link.output, so.md5, ids.digests[i], ids.stamps[so.module]))
+            if (auto current = current_artifacts(so.link.output, so.md5, ids.digests[i], ids.stamps[so.module])) {
+                done[i].rel_path = so.rel_path;
+                done[i].summary = so_summary(*current);
                 return;
+            }
             status.phase(m.spec->name, "rename");
             done[i] = postprocess_so(so, m.dirs.work, ids.digests[i], ids.siblings, ids.stamps[so.module], true);
             outcomes.clock(so.module);
@@ -125,17 +128,18 @@ std::vector<ModuleRecord> record_modules(const std::vector<ModuleWork> &work, co
     std::vector<ModuleRecord> records;
     for (size_t i = 0; i < work.size(); ++i) {
         const ModuleWork &m = work[i];
-        std::vector<fs::path> sos;
+        std::vector<SoRecord> sos;
         bool renamed = false;
         for (size_t k = 0; k < found.size(); ++k) {
             if (found[k].module != i)
                 continue;
-            sos.push_back(found[k].link.output);
+            sos.push_back(done[k].summary);
+            sos.back().artifacts = relative_below(artifact_stem(found[k].link.output), root);
             renamed = renamed || done[k].renamed;
             result.objects_renamed += done[k].renamed;
         }
         outcomes.guard(i, [&] {
-            ModuleRecord record = module_record(m, sos, root);
+            ModuleRecord record = module_record(m, std::move(sos), root);
             for (const auto &note : m.notes)
                 status.note(m.spec->name + ": note: " + note, true);
             if (!m.cached)

@@ -18,19 +18,21 @@ double seconds(Clock::time_point from, Clock::time_point to) { return std::chron
 
 } // namespace
 
-bool artifacts_current(const fs::path &so, const std::string &md5, const std::string &digest,
-                       const std::string &stamp) {
+std::optional<ArtifactRecord> current_artifacts(const fs::path &so, const std::string &md5, const std::string &digest,
+                                                const std::string &stamp) {
     std::error_code ec;
     for (Artifact a : {Artifact::Symmap, Artifact::SymbolsC, Artifact::Archive, Artifact::Stamp})
         if (!fs::exists(artifact_path(so, a), ec))
-            return false;
+            return std::nullopt;
     try {
         auto record = load_record<ArtifactRecord>(artifact_path(so, Artifact::Record));
-        return record.md5 == md5 && record.digest == digest && record.kmpack_version == KMPACK_VERSION &&
-               read_file(artifact_path(so, Artifact::Stamp)) == stamp;
+        if (record.md5 == md5 && record.digest == digest && record.kmpack_version == KMPACK_VERSION &&
+            read_file(artifact_path(so, Artifact::Stamp)) == stamp)
+            return record;
     } catch (const Error &) {
-        return false; // unreadable or from another kmpack: write the set again
+        // unreadable or from another kmpack: write the set again
     }
+    return std::nullopt;
 }
 
 PostprocessedSo postprocess_so(const DiscoveredSo &so, const fs::path &package_root, const std::string &digest,
@@ -38,8 +40,12 @@ PostprocessedSo postprocess_so(const DiscoveredSo &so, const fs::path &package_r
                                bool force) {
     PostprocessedSo out;
     out.rel_path = so.rel_path;
-    if (!force && artifacts_current(so.link.output, so.md5, digest, stamp))
-        return out;
+    if (!force) {
+        if (auto current = current_artifacts(so.link.output, so.md5, digest, stamp)) {
+            out.summary = so_summary(*current);
+            return out;
+        }
+    }
     auto t0 = Clock::now();
     SoPlan plan = plan_shared_object(so.link, so.rel_path, package_root, so.md5, digest, siblings);
     auto t1 = Clock::now();
@@ -49,7 +55,7 @@ PostprocessedSo postprocess_so(const DiscoveredSo &so, const fs::path &package_r
         fs::remove(stamp_file, gone); // the set is incomplete until rewritten
     write_renamed_archive(plan);
     auto t2 = Clock::now();
-    write_artifacts(plan);
+    out.summary = so_summary(write_artifacts(plan));
     // Last: which kmpack made the set, and that it is complete.
     if (!stamp.empty())
         write_file_atomic(stamp_file, stamp);

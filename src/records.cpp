@@ -118,6 +118,10 @@ void from_json(const json &j, BuildRecord &r) {
     field(j, "modules", r.modules);
 }
 
+SoRecord so_summary(const ArtifactRecord &a) {
+    return {a.path, a.id, "", a.exports.size(), a.renamed_globals, a.libs, a.lib_dirs, a.system_archives, a.cxx};
+}
+
 std::string json_text(const json &j) { return j.dump(2) + "\n"; }
 
 namespace {

@@ -18,7 +18,7 @@ ArtifactRecord artifact_record(const SoPlan &plan);
 std::string symmap_text(const SoPlan &plan);
 
 // Writes the three files atomically, the .km.json last: its presence says
-// the others are complete.
-void write_artifacts(const SoPlan &plan);
+// the others are complete. Returns the record written.
+ArtifactRecord write_artifacts(const SoPlan &plan);
 
 } // namespace kmpack

@@ -16,9 +16,9 @@ namespace kmpack {
 
 namespace fs = std::filesystem;
 
-// The record of module `m`, from the .km.json of each of its .so files
-// (`sos`, their paths in the installed tree); paths relative to `build_dir`.
-ModuleRecord module_record(const ModuleWork &m, const std::vector<fs::path> &sos, const fs::path &build_dir);
+// The record of module `m`, whose .so files are `shared_objects`; paths
+// relative to `build_dir`.
+ModuleRecord module_record(const ModuleWork &m, std::vector<SoRecord> shared_objects, const fs::path &build_dir);
 
 // What the last link was made from: the text of the build record and the
 // link options (the mode too: switching --mode relinks) and where it went.

@@ -6,9 +6,11 @@
 
 #include "kmpack/assign_ids.h"
 #include "kmpack/discover.h"
+#include "kmpack/records.h"
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace kmpack {
@@ -25,13 +27,14 @@ struct PostprocessedSo {
     std::string rel_path;
     size_t objects = 0, object_bytes = 0, globals = 0, exports = 0;
     PostprocessTimes times;
+    SoRecord summary; // so_summary() of its artifact record, written now or found current
 };
 
-// The artifacts of the .so at `so` are current: they describe this very file
-// (`md5`) with this `digest`, were written by this kmpack, and are all
-// there, the stamp holding `stamp`.
-bool artifacts_current(const fs::path &so, const std::string &md5, const std::string &digest,
-                       const std::string &stamp);
+// The artifact record of the .so at `so` when its artifacts are current:
+// they describe this very file (`md5`) with this `digest`, were written by
+// this kmpack, and are all there, the stamp holding `stamp`. Else nothing.
+std::optional<ArtifactRecord> current_artifacts(const fs::path &so, const std::string &md5, const std::string &digest,
+                                                const std::string &stamp);
 
 // Post-processes `so`, whose package is installed below `package_root`,
 // unless `force` is false and its artifacts are current. `stamp` is its

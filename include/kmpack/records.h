@@ -73,6 +73,10 @@ struct SoRecord {
     bool cxx = false;
 };
 
+// What kmpack-build.json keeps of a .so's artifact record; `artifacts` is
+// left empty (it is relative to the build directory, which the caller knows).
+SoRecord so_summary(const ArtifactRecord &a);
+
 struct ModuleRecord {
     std::string name;
     std::string source;
