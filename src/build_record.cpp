@@ -2,6 +2,7 @@
 
 #include "kmpack/build_cache.h"
 #include "kmpack/digest.h"
+#include "kmpack/error.h"
 #include "kmpack/fs.h"
 
 namespace kmpack {
@@ -16,6 +17,14 @@ ModuleRecord module_record(const ModuleWork &m, std::vector<SoRecord> shared_obj
     r.notes = m.notes;
     r.shared_objects = std::move(shared_objects);
     return r;
+}
+
+BuildRecord load_build_record(const BuildLayout &layout) {
+    std::error_code ec;
+    if (!fs::exists(layout.record(), ec))
+        throw Error(layout.record().string() +
+                    ": no build here; run 'kmpack build modules.txt' first, or give the build directory with -B");
+    return load_record<BuildRecord>(layout.record());
 }
 
 std::string link_key(const std::string &build_record_text, const LinkOptions &o, const fs::path &out_dir) {

@@ -1,6 +1,7 @@
 #include "kmpack/list.h"
 
 #include "kmpack/build_cache.h"
+#include "kmpack/build_record.h"
 #include "kmpack/error.h"
 #include "kmpack/manifest.h"
 #include "kmpack/records.h"
@@ -27,10 +28,7 @@ SharedObjectStatus so_status(const SoRecord &so, const fs::path &build_dir) {
 
 std::vector<ModuleStatus> build_status(CommandRunner &runner, const fs::path &build_dir) {
     BuildLayout layout{build_dir};
-    std::error_code ec;
-    if (!fs::exists(layout.record(), ec))
-        throw Error(layout.record().string() + ": no build here (run 'kmpack build modules.txt', or give -B)");
-    auto record = load_record<BuildRecord>(layout.record());
+    BuildRecord record = load_build_record(layout);
     Manifest manifest = load_manifest(record.manifest);
     if (!record.cpython.empty())
         add_cpython(manifest, record.cpython, "/");

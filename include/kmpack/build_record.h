@@ -16,6 +16,10 @@ namespace kmpack {
 
 namespace fs = std::filesystem;
 
+// The build directory's kmpack-build.json, for `kmpack link` and `kmpack
+// list`; Error when there is none, saying how to make one.
+BuildRecord load_build_record(const BuildLayout &layout);
+
 // The record of module `m`, whose .so files are `shared_objects`; paths
 // relative to `build_dir`.
 ModuleRecord module_record(const ModuleWork &m, std::vector<SoRecord> shared_objects, const fs::path &build_dir);
