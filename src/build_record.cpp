@@ -37,6 +37,8 @@ std::string link_key(const std::string &build_record_text, const LinkOptions &o,
                         {"tree", o.cpython_tree.string()},
                         {"main_table", o.main_table},
                         {"mode", std::string(link_mode_name(o.mode))},
+                        {"stdlib_extras", o.stdlib_extras},
+                        {"debug", o.debug},
                         {"kmpack", kmpack_identity()}};
     return md5_hex(j.dump());
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -154,6 +155,19 @@ void append_file(const fs::path &path, std::string_view text) {
     ::close(fd);
     if (n != static_cast<ssize_t>(text.size()))
         throw Error(path.string() + ": cannot append: " + std::strerror(n < 0 ? saved : EIO));
+}
+
+std::string size_text(uintmax_t bytes) {
+    const char *units[] = {"B", "KB", "MB", "GB", "TB"};
+    double value = static_cast<double>(bytes);
+    size_t unit = 0;
+    while (value >= 1024 && unit + 1 < std::size(units)) {
+        value /= 1024;
+        ++unit;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+    return buf;
 }
 
 void write_file_atomic(const fs::path &path, std::string_view content) {

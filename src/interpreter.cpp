@@ -29,6 +29,7 @@ Toolchain prepare_interpreter(const std::string &python, std::vector<ModuleWork>
             },
             /*fatal=*/true);
         t.built = true;
+        t.interpreter_dir = m.dirs.work;
     }
     t.identity = toolchain_identity(host.runner, t.python, interpreter ? work.front().key : "");
     t.search_dirs = compiler_search_dirs(host.runner, t.python.cc.at(0));

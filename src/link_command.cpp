@@ -23,7 +23,7 @@ std::vector<std::string> compile_command(const LinkOptions &options, const fs::p
 
 std::vector<std::string> link_command(const LinkPlan &plan, const LinkOptions &options, const fs::path &build_dir,
                                       const fs::path &output, const fs::path &main_object,
-                                      const std::vector<fs::path> &objects) {
+                                      const std::vector<fs::path> &objects, bool export_dynamic) {
     std::vector<std::string> line = options.cc;
     if (!options.linker.flag.empty())
         line.push_back(options.linker.flag);
@@ -48,10 +48,11 @@ std::vector<std::string> link_command(const LinkPlan &plan, const LinkOptions &o
     if (plan.system.cxx)
         line.push_back("-lstdc++");
     line.push_back("-lm");
-    // Keeps the program's globals global in its symbol table, which the main
-    // table is read from: mold localizes them otherwise. A static link gets
-    // no dynamic section from it (CPython links with it too).
-    if (options.main_table)
+    // Keeps the program's globals global in the symbol table the main table
+    // is read from (mold localizes them otherwise). Only for that first link:
+    // it gives a static program a .dynamic section (lld), which the shipped
+    // one has no use for.
+    if (export_dynamic)
         line.push_back("-Wl,--export-dynamic");
     line.insert(line.end(), options.link_args.begin(), options.link_args.end());
     return line;

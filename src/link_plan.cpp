@@ -63,6 +63,9 @@ LinkPlan plan_link(const BuildRecord &record, const fs::path &build_dir, const L
                    const ArtifactLoader &load_artifact) {
     LinkPlan plan;
     plan.python = record.python;
+    plan.build_paths = {record.python.prefix};
+    if (!record.interpreter_dir.empty())
+        plan.build_paths.push_back(record.interpreter_dir);
     plan.modules = chosen_modules(record, options.only_modules, build_dir);
     for (const auto &m : plan.modules)
         plan.sos.insert(plan.sos.end(), m.shared_objects.begin(), m.shared_objects.end());

@@ -1,6 +1,7 @@
 #include "kmpack/link_python.h"
 
 #include "kmpack/conventions.h"
+#include "kmpack/debug_split.h"
 #include "kmpack/elf_symbols.h"
 #include "kmpack/emit_c.h"
 #include "kmpack/build_record.h"
@@ -101,8 +102,10 @@ void check_libpython(const LinkPlan &plan, const LinkOptions &options) {
 
 // One link into site.temporary; on failure nothing of it is left.
 std::vector<std::string> link_once(const LinkPlan &plan, const LinkOptions &options, const LinkSite &site,
-                                   const fs::path &main, const std::vector<fs::path> &objects, Host &host) {
-    std::vector<std::string> line = link_command(plan, options, site.layout.root, site.temporary, main, objects);
+                                   const fs::path &main, const std::vector<fs::path> &objects, bool for_table,
+                                   Host &host) {
+    std::vector<std::string> line =
+        link_command(plan, options, site.layout.root, site.temporary, main, objects, for_table);
     std::error_code ec;
     try {
         run_step(site, line, "linking python.km", host);
@@ -180,10 +183,19 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Ho
 
     host.status.phase("python.km", "link");
     host.status.note("python.km: linking with " + options.linker.name + " (" + options.linker.why + ")");
-    std::vector<std::string> line = link_once(plan, options, site, main, objects, host);
+    std::vector<std::string> line = link_once(plan, options, site, main, objects, options.main_table, host);
     if (options.main_table) {
         objects.push_back(main_table(plan, options, site, search, host));
-        line = link_once(plan, options, site, main, objects, host);
+        line = link_once(plan, options, site, main, objects, false, host);
+    }
+    if (!options.debug) {
+        host.status.phase("python.km", "strip");
+        try {
+            split_debug_info(site.temporary, layout.debug_info());
+        } catch (...) {
+            fs::remove(site.temporary, ec);
+            throw;
+        }
     }
     LinkResult result;
     result.python_km = out_dir / "python.km";
@@ -191,11 +203,14 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Ho
     result.link_line_file = write_link_line(site, line, result.python_km);
     result.link_line = line;
 
-    write_runtime_tree(plan, options.mode, layout.root, out_dir, site.log, host);
+    write_runtime_tree(plan, options, layout.root, out_dir, site.log, host);
     std::string linked = "linked, " + std::to_string(plan.sos.size()) + " extension module" +
                          (plan.sos.size() == 1 ? "" : "s");
     if (options.mode == LinkMode::Builtin)
         linked += ", " + std::to_string(plan.inittab.size()) + " built-in";
+    linked += ", " + size_text(fs::file_size(result.python_km)) +
+              (options.debug ? " with debug information" : " stripped (debug information: " +
+                                                               layout.debug_info().string() + ")");
     host.status.finish("python.km", linked);
     return result;
 }

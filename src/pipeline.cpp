@@ -161,6 +161,7 @@ BuildRecord build_record(const BuildOptions &options, const Manifest &manifest, 
         const ModuleSpec &interpreter = manifest.modules.front();
         r.cpython = interpreter.kind == SourceKind::Git ? interpreter.source : interpreter.local_path.string();
     }
+    r.interpreter_dir = toolchain.interpreter_dir.string();
     r.tools_python = toolchain.host.executable;
     r.python = toolchain.python;
     r.modules = std::move(modules);

@@ -37,6 +37,7 @@ print(json.dumps({
     "ldshared": split("LDSHARED"),
     "ldcxxshared": split("LDCXXSHARED"),
     "libs": libs,
+    "prefix": sys.prefix,
     "stdlib": paths["stdlib"],
     "include": paths["include"],
     "site_packages": site.getsitepackages(),
@@ -87,6 +88,7 @@ PythonInfo query_python(CommandRunner &runner, const std::string &python) {
         info.ldshared = j.at("ldshared").get<std::vector<std::string>>();
         info.ldcxxshared = j.at("ldcxxshared").get<std::vector<std::string>>();
         info.link_libs = j.at("libs").get<std::vector<std::string>>();
+        info.prefix = j.at("prefix").get<std::string>();
         info.stdlib = j.at("stdlib").get<std::string>();
         info.include = j.at("include").get<std::string>();
         info.site_packages = j.at("site_packages").get<std::vector<std::string>>();

@@ -81,6 +81,7 @@ void to_json(json &j, const PythonInfo &r) {
          {"ldshared", r.ldshared},
          {"ldcxxshared", r.ldcxxshared},
          {"link_libs", r.link_libs},
+         {"prefix", r.prefix.string()},
          {"stdlib", r.stdlib.string()},
          {"include", r.include.string()},
          {"site_packages", r.site_packages}};
@@ -98,6 +99,7 @@ void from_json(const json &j, PythonInfo &r) {
     field(j, "ldshared", r.ldshared);
     field(j, "ldcxxshared", r.ldcxxshared);
     field(j, "link_libs", r.link_libs);
+    r.prefix = j.at("prefix").get<std::string>();
     r.stdlib = j.at("stdlib").get<std::string>();
     r.include = j.at("include").get<std::string>();
     field(j, "site_packages", r.site_packages);
@@ -105,6 +107,7 @@ void from_json(const json &j, PythonInfo &r) {
 
 void to_json(json &j, const BuildRecord &r) {
     j = {{"kmpack_build", 1},          {"manifest", r.manifest}, {"cpython", r.cpython},
+         {"interpreter_dir", r.interpreter_dir},
          {"tools_python", r.tools_python}, {"python", r.python},     {"modules", r.modules}};
 }
 
@@ -113,6 +116,7 @@ void from_json(const json &j, BuildRecord &r) {
         throw json::other_error::create(501, "unknown kmpack_build version", &j);
     field(j, "manifest", r.manifest);
     field(j, "cpython", r.cpython);
+    field(j, "interpreter_dir", r.interpreter_dir);
     field(j, "tools_python", r.tools_python);
     field(j, "python", r.python);
     field(j, "modules", r.modules);

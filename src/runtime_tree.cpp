@@ -4,6 +4,7 @@
 #include "kmpack/conventions.h"
 #include "kmpack/emit_finder.h"
 #include "kmpack/fs.h"
+#include "kmpack/stdlib_tree.h"
 
 namespace kmpack {
 
@@ -56,11 +57,17 @@ void lay_out(const fs::path &build_dir, const std::vector<ModuleRecord> &modules
     fs::rename(staging, lib);
 }
 
-void write_runtime_tree(const LinkPlan &plan, LinkMode mode, const fs::path &build_dir, const fs::path &out_dir,
-                        const fs::path &log, Host &host) {
+void write_runtime_tree(const LinkPlan &plan, const LinkOptions &options, const fs::path &build_dir,
+                        const fs::path &out_dir, const fs::path &log, Host &host) {
     host.status.phase("python.km", "byte-compile");
+    std::string stdlib = stdlib_dir_name(plan.python.version);
     lay_out(build_dir, plan.modules, plan.ids, out_dir / "lib", [&](const fs::path &lib) {
-        write_file_atomic(lib / "_kmpack_finder.py", emit_finder_py(plan.finder_modules, mode));
+        size_t files = copy_stdlib(plan.python.stdlib, lib / stdlib, options.stdlib_extras);
+        relocate_sysconfigdata(host.runner, plan.python.executable, lib / stdlib, plan.build_paths, log);
+        host.status.note("python.km: the standard library, " + std::to_string(files) + " files, in lib/" + stdlib +
+                             (options.stdlib_extras ? " (with its tests, IDLE and tkinter)" : ""),
+                         true);
+        write_file_atomic(lib / "_kmpack_finder.py", emit_finder_py(plan.finder_modules, options.mode));
         write_file_atomic(lib / "sitecustomize.py", emit_sitecustomize_py());
         BytecodeResult bytecode = compile_bytecode(host.runner, plan.python.executable, lib, log);
         for (const auto &f : bytecode.failed)
@@ -68,7 +75,10 @@ void write_runtime_tree(const LinkPlan &plan, LinkMode mode, const fs::path &bui
                              "); left as source, its import fails as it would anywhere");
         host.status.note("python.km: " + std::to_string(bytecode.compiled) + " .py files byte-compiled", true);
     });
-    write_file_atomic(out_dir / "python.km._pth", "lib\n" + plan.python.stdlib.string() + "\nimport site\n");
+    // Relative to the ._pth's directory, which is also python.km's prefix.
+    write_file_atomic(out_dir / "python.km._pth", "lib\nlib/" + stdlib + "\nimport site\n");
 }
+
+std::string stdlib_dir_name(const std::string &version) { return "python" + version; }
 
 } // namespace kmpack

@@ -99,6 +99,7 @@ std::string python_query_reply(const std::string &executable, const std::string 
                         {"ldshared", {cc, "-pthread", "-shared"}},
                         {"ldcxxshared", {"g++", "-pthread", "-shared"}},
                         {"libs", {"-lexpat", "-lz", "-lm"}},
+                        {"prefix", "/fake"},
                         {"stdlib", "/fake/lib/python3.11"},
                         {"include", "/fake/include/python3.11"},
                         {"site_packages", {"/fake/lib/python3/dist-packages"}}};

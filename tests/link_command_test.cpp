@@ -92,7 +92,8 @@ TEST_CASE("link_command: the link line, in the order every linker accepts") {
     o.link_args = {"-Wl,--gc-sections"};
     LinkPlan plan = plan_link(sample_record(), "/b", o, nullptr);
     auto line = link_command(plan, o, "/b", "/b/dist/.python.km.tmp.1", "/b/payload/km_python_main.o",
-                             {"/b/payload/km_dl.o", "/b/modules/a/lib/pa/_x.km.symbols.o", "/elsewhere/t.o"});
+                             {"/b/payload/km_dl.o", "/b/modules/a/lib/pa/_x.km.symbols.o", "/elsewhere/t.o"},
+                             /*export_dynamic=*/true);
     CHECK(line == std::vector<std::string>{
                       "gcc", "-static", "-fuse-ld=lld", "-o", "dist/.python.km.tmp.1",
                       "/b/payload/km_python_main.o", "payload/km_dl.o", "modules/a/lib/pa/_x.km.symbols.o",
@@ -101,7 +102,7 @@ TEST_CASE("link_command: the link line, in the order every linker accepts") {
                       "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11.a", "-L/opt/yaml/lib",
                       "-Wl,--start-group", "-lyaml", "-lz", "/opt/libfoo.a", "-Wl,--end-group", "-lexpat", "-lz",
                       "-lm", "-lstdc++", "-lm", "-Wl,--export-dynamic", "-Wl,--gc-sections"});
-    o.main_table = false;
+    // The shipped link (the second, or the only one) exports nothing: no .dynamic section.
     o.linker = {"default", "", "the compiler's own"};
     line = link_command(plan, o, "/b", "/b/dist/python.km", "/m.o", {});
     CHECK(std::find(line.begin(), line.end(), "-Wl,--export-dynamic") == line.end());

@@ -31,6 +31,7 @@ TEST_CASE("python_info: sysconfig answers become a PythonInfo") {
     CHECK(info.version == "3.11");
     CHECK(info.cc == std::vector<std::string>{"cc", "-pthread"});
     CHECK(info.link_libs == std::vector<std::string>{"-lexpat", "-lz", "-lm"});
+    CHECK(info.prefix == "/fake");
     CHECK(info.stdlib == "/fake/lib/python3.11");
     REQUIRE(runner.commands().size() == 1);
 }

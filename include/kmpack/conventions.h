@@ -57,11 +57,12 @@ struct BuildLayout {
     fs::path link_key() const { return root / "link.key"; }
     fs::path link_log() const { return root / "link.log"; }
     fs::path dist() const { return root / "dist"; }
+    fs::path debug_info() const { return root / "python.km.debug"; } // python.km's, split off
 };
 
 // What `kmpack clean` removes without --all (dist/ stays).
 inline constexpr const char *kCleanableEntries[] = {"modules", "payload", "kmpack-build.json", "link.log",
-                                                    "link.key"};
+                                                    "link.key", "python.km.debug"};
 
 // One module's work directory, <build-dir>/modules/<name>.
 struct ModuleLayout {

@@ -35,6 +35,9 @@ void append_file(const fs::path &path, std::string_view text);
 // parent directory is created when missing.
 void write_file_atomic(const fs::path &path, std::string_view content);
 
+// A size for people: "812 B", "35.2 MB" (powers of 1024, one decimal).
+std::string size_text(uintmax_t bytes);
+
 // `path` relative to `base`, as a '/'-separated string; Error when `path` is
 // not below `base`.
 std::string relative_below(const fs::path &path, const fs::path &base);

@@ -22,6 +22,7 @@ struct Toolchain {
     PythonInfo host;   // --python
     PythonInfo python; // the interpreter python.km is linked from: host's, or the one built
     bool built = false; // python was built from source, as the build's first module
+    fs::path interpreter_dir; // built: where (its work directory)
     std::string identity; // toolchain_identity(): part of every package's key
     std::vector<fs::path> search_dirs; // the C compiler's library directories
     // The build tools of --python serve a built interpreter of the same version

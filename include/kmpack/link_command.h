@@ -26,9 +26,10 @@ std::vector<std::string> compile_command(const LinkOptions &options, const fs::p
 // The link of python.km into `output`: `main_object`, the compiled
 // `objects`, every .so's renamed archive whole, libpython, then the system
 // libraries in a group (they may need each other in any order), the
-// interpreter's own libraries, the C++ runtime and libm.
+// interpreter's own libraries, the C++ runtime and libm. `export_dynamic`:
+// the link whose symbols the main table is read from (not the shipped one).
 std::vector<std::string> link_command(const LinkPlan &plan, const LinkOptions &options, const fs::path &build_dir,
                                       const fs::path &output, const fs::path &main_object,
-                                      const std::vector<fs::path> &objects);
+                                      const std::vector<fs::path> &objects, bool export_dynamic = false);
 
 } // namespace kmpack

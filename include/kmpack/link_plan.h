@@ -30,6 +30,8 @@ struct LinkOptions {
     unsigned jobs = 1;
     bool main_table = true; // link twice so dlopen(NULL)/RTLD_DEFAULT see every symbol
     LinkMode mode = LinkMode::Registry; // how python.km imports the extension modules
+    bool stdlib_extras = false;
+    bool debug = false; // keep the debug information in python.km (else: <build-dir>/python.km.debug) // ship the standard library's tests, IDLE, tkinter, ... too
 };
 
 // The system libraries the linked .so files need, as their links named them.
@@ -51,6 +53,7 @@ struct LinkPlan {
     fs::path main_object;                           // python.o (when missing, link_python generates a main)
     fs::path libpython;
     SystemLibraries system;
+    std::vector<fs::path> build_paths; // the interpreter's prefix, a built one's work directory: kept out of dist/
 };
 
 // Reads an ArtifactRecord (link_python: load_record of the .km.json); built-in

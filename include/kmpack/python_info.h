@@ -22,6 +22,7 @@ struct PythonInfo {
     std::vector<std::string> cc, cxx;  // compiler commands, split
     std::vector<std::string> ldshared, ldcxxshared;
     std::vector<std::string> link_libs; // LIBS, SYSLIBS and MODLIBS, split, in order
+    std::filesystem::path prefix;      // sys.prefix
     std::filesystem::path stdlib;      // the standard library directory
     std::filesystem::path include;     // Python.h's directory
     std::vector<std::string> site_packages; // site.getsitepackages(): where its build tools are

@@ -90,6 +90,7 @@ struct ModuleRecord {
 struct BuildRecord {
     std::string manifest;     // absolute path of the modules.txt
     std::string cpython;      // --cpython source, or ""
+    std::string interpreter_dir; // where the interpreter was built from source, or "" (--python's own)
     std::string tools_python; // --python
     PythonInfo python;        // the interpreter python.km is linked from
     std::vector<ModuleRecord> modules;

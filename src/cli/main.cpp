@@ -51,6 +51,8 @@ struct LinkFlags {
     std::string mode = "registry";
     std::string ld = "auto";
     bool no_main_table = false;
+    bool stdlib_extras = false;
+    bool debug = false;
 
     void add_to(CLI::App *app) {
         app->add_option("--mode", mode,
@@ -75,6 +77,13 @@ struct LinkFlags {
                         "(GNU ld). lld, mold, gold, bfd: that one, an error when it is not installed")
             ->check(CLI::IsMember(kmpack::linker_words()))
             ->capture_default_str();
+        app->add_flag("--stdlib-extras", stdlib_extras,
+                      "Also ship the parts of the standard library an application does not import: its "
+                      "test suites (test/, ctypes/test, ...), idlelib, tkinter, turtledemo, ensurepip");
+        app->add_flag("--debug", debug,
+                      "Keep python.km's debug information in it. Without it python.km is stripped and the "
+                      "debug information goes to <build-dir>/python.km.debug, which gdb finds through "
+                      "python.km's .gnu_debuglink when it is beside python.km (or: gdb -ex 'symbol-file FILE')");
         app->add_option("--link-arg", link_args, "Extra argument for the final link (repeatable)")
             ->allow_extra_args(false);
         app->add_option("-o,--output", output, "Directory for python.km and its run-time tree [<build-dir>/dist]");
@@ -94,6 +103,8 @@ struct LinkFlags {
         o.output_dir = output;
         o.cpython_tree = cpython_tree;
         o.main_table = !no_main_table;
+        o.stdlib_extras = stdlib_extras;
+        o.debug = debug;
         o.mode = *kmpack::parse_link_mode(mode); // CLI11 checked the word
         return o;
     }
