@@ -121,7 +121,16 @@ std::string module_key(const ModuleSpec &m, const std::string &source, const std
     return md5_hex(j.dump());
 }
 
+std::string interpreter_key(const ModuleSpec &m, const std::string &source, const std::string &compiler) {
+    nlohmann::json j = {{"identity", source}, {"ref", m.ref},         {"subdir", m.subdir},
+                        {"env", m.env},       {"configure", m.configure}, {"compiler", compiler},
+                        {"recipe", kInterpreterRecipe}};
+    return md5_hex(j.dump());
+}
+
 std::string current_key(CommandRunner &runner, const ModuleSpec &spec, const std::string &toolchain) {
+    if (spec.build == BuildKind::CPython)
+        return interpreter_key(spec, source_identity(runner, spec), toolchain);
     return module_key(spec, source_identity(runner, spec), toolchain);
 }
 

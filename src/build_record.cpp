@@ -13,7 +13,7 @@ ModuleRecord module_record(const ModuleWork &m, std::vector<SoRecord> shared_obj
     r.source = m.spec->source;
     r.key = m.key;
     r.lib_dir = relative_below(m.lib_dir, build_dir);
-    r.log = relative_below(m.dirs.log(), build_dir);
+    r.log = in_build(m.dirs.log(), build_dir).string(); // a built interpreter's is in the cache
     r.notes = m.notes;
     r.shared_objects = std::move(shared_objects);
     return r;

@@ -65,6 +65,10 @@ void split_debug_info(const fs::path &program, const fs::path &debug_file) {
 
     llvm::objcopy::ConfigManager strip;
     strip.Common.StripAll = true;
+    // As strip does, .comment stays: it names the compilers and the linker.
+    if (llvm::Error e = strip.Common.KeepSection.addMatcher(llvm::objcopy::NameOrPattern::create(
+            ".comment", llvm::objcopy::MatchStyle::Literal, [](llvm::Error err) { return err; })))
+        throw Error(llvm::toString(std::move(e)));
     std::string link = debug_file.filename().string();
     strip.Common.AddGnuDebugLink = link;
     strip.Common.GnuDebugLinkCRC32 =

@@ -157,6 +157,10 @@ void append_file(const fs::path &path, std::string_view text) {
         throw Error(path.string() + ": cannot append: " + std::strerror(n < 0 ? saved : EIO));
 }
 
+fs::path in_build(const fs::path &path, const fs::path &build_dir) {
+    return is_within(path, build_dir) ? fs::path(relative_below(path, build_dir)) : path;
+}
+
 std::string size_text(uintmax_t bytes) {
     const char *units[] = {"B", "KB", "MB", "GB", "TB"};
     double value = static_cast<double>(bytes);
@@ -216,13 +220,16 @@ bool is_within(const fs::path &path, const fs::path &dir) {
     return !rel.empty() && *rel.begin() != "..";
 }
 
-FileLock::FileLock(const fs::path &path, const std::string &what) {
+FileLock::FileLock(const fs::path &path, const std::string &what, bool wait) {
     if (path.has_parent_path())
         fs::create_directories(path.parent_path());
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0)
         throw Error(path.string() + ": cannot open lock: " + std::strerror(errno));
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    int r;
+    while ((r = ::flock(fd_, wait ? LOCK_EX : LOCK_EX | LOCK_NB)) != 0 && errno == EINTR) {
+    }
+    if (r != 0) {
         ::close(fd_);
         throw Error(what + " is in use by another kmpack (" + path.string() + " is locked); wait for it to finish");
     }

@@ -6,10 +6,6 @@
 
 namespace kmpack {
 
-fs::path in_build(const fs::path &path, const fs::path &build_dir) {
-    return is_within(path, build_dir) ? fs::path(relative_below(path, build_dir)) : path;
-}
-
 std::vector<std::string> compile_command(const LinkOptions &options, const fs::path &build_dir,
                                          const fs::path &source, const fs::path &object, bool runtime) {
     std::vector<std::string> argv = options.cc;

@@ -191,7 +191,8 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Ho
     if (!options.debug) {
         host.status.phase("python.km", "strip");
         try {
-            split_debug_info(site.temporary, layout.debug_info());
+            fs::create_directories(debug_info_path(out_dir).parent_path());
+            split_debug_info(site.temporary, debug_info_path(out_dir));
         } catch (...) {
             fs::remove(site.temporary, ec);
             throw;
@@ -210,7 +211,7 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Ho
         linked += ", " + std::to_string(plan.inittab.size()) + " built-in";
     linked += ", " + size_text(fs::file_size(result.python_km)) +
               (options.debug ? " with debug information" : " stripped (debug information: " +
-                                                               layout.debug_info().string() + ")");
+                                                               in_build(debug_info_path(out_dir), out_dir).string() + ")");
     host.status.finish("python.km", linked);
     return result;
 }

@@ -31,7 +31,7 @@ std::vector<ModuleStatus> build_status(CommandRunner &runner, const fs::path &bu
     BuildRecord record = load_build_record(layout);
     Manifest manifest = load_manifest(record.manifest);
     if (!record.cpython.empty())
-        add_cpython(manifest, record.cpython, "/");
+        add_cpython(manifest, record.cpython, "/", "the build's interpreter");
     // The keys as the build computes them: the interpreter's over the
     // compiler, every other module's over the interpreter and its key.
     std::string interpreter_key;
@@ -46,7 +46,11 @@ std::vector<ModuleStatus> build_status(CommandRunner &runner, const fs::path &bu
     std::vector<ModuleStatus> out;
     for (const auto &spec : manifest.modules) {
         ModuleStatus s{spec.name, ListState::NotBuilt, {}};
-        if (auto recorded = recorded_key(layout.module(spec.name))) {
+        // A built interpreter's record is in the cache, where the build says.
+        fs::path work = spec.build == BuildKind::CPython && !record.interpreter_dir.empty()
+                            ? fs::path(record.interpreter_dir)
+                            : layout.module(spec.name);
+        if (auto recorded = recorded_key(work)) {
             std::string now = spec.build == BuildKind::CPython ? interpreter_key : current_key(runner, spec, toolchain);
             s.state = *recorded == now ? ListState::UpToDate : ListState::Changed;
         }

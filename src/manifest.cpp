@@ -272,18 +272,20 @@ Manifest parse_manifest(std::string_view text, const std::string &file,
     return manifest;
 }
 
-void add_cpython(Manifest &manifest, const std::string &source, const std::filesystem::path &base_dir) {
+void add_cpython(Manifest &manifest, const std::string &source, const std::filesystem::path &base_dir,
+                 const std::string &origin) {
     if (manifest.has_interpreter())
-        throw Error("--cpython: " + manifest.modules.front().origin +
+        throw Error(origin + ": " + manifest.modules.front().origin +
                     " names the interpreter already (build=cpython); give one or the other");
     for (const auto &m : manifest.modules)
         if (m.name == "python")
-            throw Error("--cpython: the interpreter's module name 'python' is taken by " + m.origin +
+            throw Error(origin + ": the interpreter's module name 'python' is taken by " + m.origin +
                         "; rename that module, or put the interpreter in " + manifest.file.string() +
                         " with build=cpython");
-    LineParser parser{"--cpython", base_dir, true, {}};
+    LineParser parser{origin, base_dir, true, {}};
     ModuleSpec m;
-    m.origin = "--cpython";
+    m.origin = origin;
+    m.added = true;
     m.name = "python";
     m.source = source;
     m.build = BuildKind::CPython;

@@ -4,6 +4,7 @@
 #include "kmpack/build_cache.h"
 #include "kmpack/build_packages.h"
 #include "kmpack/build_record.h"
+#include "kmpack/cpython_source.h"
 #include "kmpack/discover.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
@@ -17,11 +18,20 @@ namespace kmpack {
 
 namespace {
 
-// modules.txt with --cpython's line, checked against --force.
-Manifest load_build_manifest(const BuildOptions &options) {
+// modules.txt with the interpreter's line: --cpython's, or, when neither it
+// nor modules.txt names one, Debian's source of --python's release (unless
+// --stdlib=system); checked against --force.
+Manifest load_build_manifest(const BuildOptions &options, const PythonInfo &host_python, const fs::path &cache_dir,
+                             Host &host) {
     Manifest manifest = load_manifest(options.manifest);
     if (!options.cpython.empty())
         add_cpython(manifest, options.cpython, fs::current_path());
+    else if (!manifest.has_interpreter() && !options.system_stdlib)
+        add_cpython(manifest,
+                    default_cpython_source(cache_dir, host_python.version, python_release(host_python.full_version),
+                                           options.etc_apt, host.runner, host.status)
+                        .string(),
+                    fs::current_path(), "the default interpreter (CPython from Debian's source)");
     if (manifest.modules.empty())
         throw Error(options.manifest.string() + ": lists no modules");
     for (const auto &name : options.force)
@@ -142,7 +152,7 @@ std::vector<ModuleRecord> record_modules(const std::vector<ModuleWork> &work, co
             ModuleRecord record = module_record(m, std::move(sos), root);
             for (const auto &note : m.notes)
                 status.note(m.spec->name + ": note: " + note, true);
-            if (!m.cached)
+            if (!m.cached && !m.recorded)
                 record_module(m.dirs.work, m.key, m.package_dir);
             result.packages_built += !m.cached;
             outcomes.finish(i, m.cached && !renamed ? ModuleState::UpToDate : ModuleState::Built,
@@ -157,7 +167,7 @@ BuildRecord build_record(const BuildOptions &options, const Manifest &manifest, 
                          std::vector<ModuleRecord> modules) {
     BuildRecord r;
     r.manifest = fs::absolute(options.manifest).lexically_normal().string();
-    if (!options.cpython.empty()) {
+    if (manifest.has_interpreter() && manifest.modules.front().added) {
         const ModuleSpec &interpreter = manifest.modules.front();
         r.cpython = interpreter.kind == SourceKind::Git ? interpreter.source : interpreter.local_path.string();
     }
@@ -199,8 +209,10 @@ fs::path default_capture_tool() {
 }
 
 BuildResult run_build(const BuildOptions &options, Host &host) {
-    Manifest manifest = load_build_manifest(options);
-    ModuleOptions module_options{capture_tool(options), options.jobs, options.force_all, options.force};
+    PythonInfo host_python = query_python(host.runner, options.python);
+    fs::path cache_dir = options.cache_dir.empty() ? default_cache_dir() : fs::absolute(options.cache_dir);
+    Manifest manifest = load_build_manifest(options, host_python, cache_dir, host);
+    ModuleOptions module_options{capture_tool(options), options.jobs, options.force_all, options.force, cache_dir};
     BuildLayout layout{fs::absolute(options.build_dir).lexically_normal()};
     check_build_dir(manifest, layout.root);
     FileLock lock(layout.lock(), "the build directory " + layout.root.string());
@@ -208,7 +220,7 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
     remove_dead_runs_temporaries(layout, work, host.status);
     Outcomes outcomes(initial_outcomes(work), options.keep_going, host.status);
 
-    Toolchain toolchain = prepare_interpreter(options.python, work, module_options, outcomes, host);
+    Toolchain toolchain = prepare_interpreter(host_python, work, module_options, outcomes, host);
     build_packages(work, toolchain.built ? 1 : 0, toolchain, module_options, outcomes, host);
     std::vector<DiscoveredSo> found = discover_all(work, toolchain.search_dirs, outcomes, host.status);
     IdAssignment ids = assign_ids(found, module_names(work));

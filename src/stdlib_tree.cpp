@@ -27,8 +27,8 @@ template <size_t N> bool among(const std::array<std::string_view, N> &names, std
 // build paths, longest first.
 constexpr const char *kRelocate = R"PY(import os, re, sys
 root, olds = sys.argv[1], sys.argv[2:]
-# A whole path or a leading part of one: "/usr" in "/usr/lib", not in "/opt/usr" or "/usrx".
-pattern = re.compile("((?<![\\w./-])(?:" + "|".join(re.escape(o) for o in olds) + ")(?=/|$|[^\\w.-]))")
+# A whole path or a leading part of one: "/usr" in "/usr/lib" or "./usr/lib", not in "/opt/usr" or "/usrx".
+pattern = re.compile("((?<![\\w-])(?:" + "|".join(re.escape(o) for o in olds) + ")(?=/|$|[^\\w.-]))")
 
 def expression(value):
     if not isinstance(value, str) or not pattern.search(value):

@@ -38,7 +38,8 @@ std::string interpreter_toolchain(CommandRunner &runner);
 
 // The key module `spec` would be built with now: over its source as it is
 // and `toolchain` (interpreter_toolchain() for the interpreter line,
-// toolchain_identity() for a package). What `kmpack list` compares too.
+// toolchain_identity() for a package): module_key(), or for the interpreter
+// interpreter_key(). What `kmpack list` compares too.
 std::string current_key(CommandRunner &runner, const ModuleSpec &spec, const std::string &toolchain);
 
 // This kmpack: its version and the MD5 of its own executable, so that a
@@ -48,6 +49,17 @@ const std::string &kmpack_identity();
 // The key of a module build: its settings, source identity, toolchain and
 // kmpack's version.
 std::string module_key(const ModuleSpec &module, const std::string &source, const std::string &toolchain);
+
+// What an interpreter build is made from, which changes only when the
+// interpreter would: bumped when the build's commands change.
+inline constexpr int kInterpreterRecipe = 1;
+
+// The key of an interpreter build: its source's content (not where it is),
+// ref, subdir, env= and configure= settings, the compiler, and
+// kInterpreterRecipe; not the module's name nor kmpack's own identity, so
+// one built interpreter in the per-user cache serves every build directory,
+// project and kmpack version.
+std::string interpreter_key(const ModuleSpec &module, const std::string &source, const std::string &compiler);
 
 // The key recorded by the last successful build in `work`, if any.
 std::optional<std::string> recorded_key(const fs::path &work);

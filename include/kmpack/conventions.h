@@ -57,12 +57,16 @@ struct BuildLayout {
     fs::path link_key() const { return root / "link.key"; }
     fs::path link_log() const { return root / "link.log"; }
     fs::path dist() const { return root / "dist"; }
-    fs::path debug_info() const { return root / "python.km.debug"; } // python.km's, split off
 };
 
 // What `kmpack clean` removes without --all (dist/ stays).
 inline constexpr const char *kCleanableEntries[] = {"modules", "payload", "kmpack-build.json", "link.log",
-                                                    "link.key", "python.km.debug"};
+                                                    "link.key"};
+
+// python.km's debug information, split off, in the output directory: where
+// gdb looks for a .gnu_debuglink file (the .debug directory beside the
+// program). Leave .debug/ out of what you ship.
+inline fs::path debug_info_path(const fs::path &out_dir) { return out_dir / ".debug" / "python.km.debug"; }
 
 // One module's work directory, <build-dir>/modules/<name>.
 struct ModuleLayout {

@@ -35,6 +35,9 @@ void append_file(const fs::path &path, std::string_view text);
 // parent directory is created when missing.
 void write_file_atomic(const fs::path &path, std::string_view content);
 
+// `path` relative to `build_dir` when it lies below it, else as it is.
+fs::path in_build(const fs::path &path, const fs::path &build_dir);
+
 // A size for people: "812 B", "35.2 MB" (powers of 1024, one decimal).
 std::string size_text(uintmax_t bytes);
 
@@ -61,11 +64,11 @@ long temporary_owner(std::string_view file_name);
 std::vector<fs::path> remove_stale_temporaries(const fs::path &dir);
 
 // An exclusive lock on a file (flock), held for the object's lifetime and
-// released by the kernel even when the process is killed. Error naming
-// `what` when another process holds it.
+// released by the kernel even when the process is killed. When another
+// process holds it: Error naming `what`, or with `wait`, waiting for it.
 class FileLock {
 public:
-    FileLock(const fs::path &path, const std::string &what);
+    FileLock(const fs::path &path, const std::string &what, bool wait = false);
     ~FileLock();
     FileLock(const FileLock &) = delete;
     FileLock &operator=(const FileLock &) = delete;

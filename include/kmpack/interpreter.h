@@ -35,13 +35,20 @@ struct ModuleOptions {
     unsigned jobs = 1;
     bool force_all = false;
     std::set<std::string> force; // module names
+    fs::path cache_dir;          // the per-user cache: built interpreters live there
     bool forced(const std::string &name) const { return force_all || force.count(name) > 0; }
 };
 
-// Queries --python; with an interpreter line, prepares work[0] (builds it
-// unless its recorded build is current) and queries what it installed. Its
-// failure ends the build, even with --keep-going.
-Toolchain prepare_interpreter(const std::string &python, std::vector<ModuleWork> &work, const ModuleOptions &options,
-                              Outcomes &outcomes, Host &host);
+// Where an interpreter with key `key` is built: <cache>/interpreters/<key>.
+fs::path interpreter_dir(const fs::path &cache_dir, const std::string &key);
+
+// With an interpreter line, prepares work[0] in the cache (builds it, under
+// a lock other kmpacks wait for, unless the cached build is current), copies
+// its shared standard modules into work[0]'s lib directory in the build
+// directory (their artifacts are written there) and queries what it
+// installed. `host` is --python. Its failure ends the build, even with
+// --keep-going.
+Toolchain prepare_interpreter(const PythonInfo &host, std::vector<ModuleWork> &work, const ModuleOptions &options,
+                              Outcomes &outcomes, Host &io);
 
 } // namespace kmpack

@@ -14,8 +14,6 @@ namespace kmpack {
 
 namespace fs = std::filesystem;
 
-// `path` relative to `build_dir` when it lies below it, else as it is.
-fs::path in_build(const fs::path &path, const fs::path &build_dir);
 
 // Compiling `source` into `object`. A runtime source (`runtime`: the payload
 // and the tables that include km_dl.h) is C11 with GNU extensions and finds

@@ -39,6 +39,7 @@ struct ModuleSpec {
     BuildKind build = BuildKind::Auto;
     std::vector<std::string> configure; // extra ./configure arguments (build=cpython)
     std::string origin;               // "modules.txt:7", for messages
+    bool added = false;               // not a modules.txt line: add_cpython()'s
 };
 
 struct Manifest {
@@ -57,8 +58,10 @@ Manifest parse_manifest(std::string_view text, const std::string &file,
 // Adds the interpreter line `--cpython SOURCE` stands for: a module named
 // "python" built with build=cpython, first. A relative SOURCE is resolved
 // against `base_dir`. Error when it does not exist, when `manifest` has an
-// interpreter line already, or a module named "python".
-void add_cpython(Manifest &manifest, const std::string &source, const std::filesystem::path &base_dir);
+// interpreter line already, or a module named "python". `origin` names it
+// in messages.
+void add_cpython(Manifest &manifest, const std::string &source, const std::filesystem::path &base_dir,
+                 const std::string &origin = "--cpython");
 
 // Reads and parses a modules.txt.
 Manifest load_manifest(const std::filesystem::path &file);

@@ -20,6 +20,7 @@ struct ModuleWork {
     fs::path lib_dir;     // the installed package: dirs.lib(), or an interpreter's build/lib.*
     std::string key;      // module_key() of this build
     bool cached = false;  // its recorded build had this key: nothing was built
+    bool recorded = false; // its build record is written already (an interpreter, in the cache)
     std::vector<std::string> notes; // from discovery: .so files left out, and why
 };
 

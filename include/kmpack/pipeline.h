@@ -28,6 +28,9 @@ struct BuildOptions {
     fs::path build_dir = "kmpack-build";
     std::string python = "python3"; // with an interpreter to build: lends its build tools
     std::string cpython;            // --cpython: a CPython source to build the interpreter from
+    bool system_stdlib = false;     // --stdlib=system: no interpreter from source unless modules.txt has one
+    fs::path cache_dir;             // --cache-dir; empty: default_cache_dir()
+    fs::path etc_apt = "/etc/apt";  // whose deb entries the CPython source is fetched with
     unsigned jobs = 1;
     bool link = true;
     LinkOptions link_options;

@@ -82,7 +82,7 @@ struct ModuleRecord {
     std::string source;
     std::string key;
     std::string lib_dir; // relative to the build directory
-    std::string log;     // relative to the build directory
+    std::string log;     // relative to the build directory, or absolute (a built interpreter's, in the cache)
     std::vector<std::string> notes;
     std::vector<SoRecord> shared_objects;
 };

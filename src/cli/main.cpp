@@ -82,8 +82,8 @@ struct LinkFlags {
                       "test suites (test/, ctypes/test, ...), idlelib, tkinter, turtledemo, ensurepip");
         app->add_flag("--debug", debug,
                       "Keep python.km's debug information in it. Without it python.km is stripped and the "
-                      "debug information goes to <build-dir>/python.km.debug, which gdb finds through "
-                      "python.km's .gnu_debuglink when it is beside python.km (or: gdb -ex 'symbol-file FILE')");
+                      "debug information goes to .debug/python.km.debug in the output directory, where gdb "
+                      "finds it through python.km's .gnu_debuglink; leave .debug/ out of what you ship");
         app->add_option("--link-arg", link_args, "Extra argument for the final link (repeatable)")
             ->allow_extra_args(false);
         app->add_option("-o,--output", output, "Directory for python.km and its run-time tree [<build-dir>/dist]");
@@ -159,6 +159,7 @@ struct BuildCommand {
     LinkFlags link;
     OutputFlags out;
     bool no_link = false;
+    std::string stdlib = "source";
     std::vector<std::string> force;
     CLI::Option *force_opt = nullptr;
     CLI::App *cmd = nullptr;
@@ -169,15 +170,27 @@ struct BuildCommand {
         cmd->add_option("modules", build.manifest, "The module list (see docs/modules-txt.md)")->capture_default_str();
         cmd->add_option("-B,--build-dir", build.build_dir, "Work directory")->capture_default_str();
         cmd->add_option("--python", build.python,
-                        "Interpreter whose headers, libpython and python.o are used; with --cpython (or a "
-                        "build=cpython line), the one whose build tools (setuptools, Cython, pip, meson-python) "
-                        "the package builds borrow")
+                        "The Python python.km is: its release is the CPython built from source (see --stdlib), "
+                        "and its build tools (setuptools, Cython, pip, meson-python) serve the package builds. "
+                        "With --stdlib=system its own headers, libpython and python.o are linked")
+            ->capture_default_str();
+        cmd->add_option("--stdlib", stdlib,
+                        "source: python.km has the complete standard library, on an interpreter built from "
+                        "CPython source (--cpython, a build=cpython line, or else Debian's source of --python's "
+                        "release, fetched with apt-get source), once per machine into the cache. system: "
+                        "--python's own static libpython, which on Debian lacks some thirty standard modules "
+                        "(asyncio, ssl, ctypes, ...; the build lists them)")
+            ->check(CLI::IsMember({"source", "system"}))
             ->capture_default_str();
         cmd->add_option("--cpython", build.cpython,
-                        "A CPython source (directory, tarball or git URL) to build the interpreter from: "
-                        "configure --disable-shared, make, make install, once; its shared standard modules go "
-                        "into python.km like any extension, and every module is built with it. Debian: "
-                        "scripts/get-cpython-source.sh");
+                        "A CPython source (directory, tarball or git URL) to build the interpreter from instead "
+                        "of Debian's: configure --disable-shared, make, make install, once per source into the "
+                        "cache; its shared standard modules go into python.km like any extension, and every "
+                        "module is built with it");
+        cmd->add_option("--cache-dir", build.cache_dir,
+                        "Where built interpreters and fetched CPython sources are kept, shared by every build "
+                        "directory and project [$KMPACK_CACHE_DIR, else $XDG_CACHE_HOME/kmpack, else "
+                        "~/.cache/kmpack]");
         cmd->add_option("-j,--jobs", build.jobs, "Modules and extension modules processed at once")
             ->capture_default_str()
             ->check(kJobs);
@@ -209,6 +222,9 @@ struct BuildCommand {
 
     int run(kmpack::CommandRunner &runner) {
         build.link = !no_link;
+        build.system_stdlib = stdlib == "system";
+        if (build.system_stdlib && !build.cpython.empty())
+            throw kmpack::Error("--stdlib=system and --cpython contradict each other: --cpython builds the interpreter from source; give one or the other");
         build.link_options = link.options();
         if (force_opt->count() > 0) {
             for (const auto &f : force)

@@ -3,7 +3,7 @@
 # wherever it is copied and in an empty root, with nothing of the build
 # machine in it.
 #   - python.km is a plain static executable (no .dynamic section), stripped,
-#     with a .gnu_debuglink to the debug file in the build directory;
+#     with a .gnu_debuglink to .debug/python.km.debug, which gdb finds there;
 #   - no file below dist/ names the build directory, the source checkout or
 #     the directory a built interpreter lives in;
 #   - a copy elsewhere runs every example's checks, sys.prefix, sysconfig and
@@ -29,8 +29,9 @@ sections=$(readelf -S -W "$dist/python.km")
 if grep -qE '\.dynamic|\.interp' <<<"$sections"; then fail "python.km has a .dynamic or .interp section"; fi
 if grep -qE '\.debug_|\.symtab' <<<"$sections"; then fail "python.km is not stripped"; fi
 grep -q '\.gnu_debuglink' <<<"$sections" || fail "python.km has no .gnu_debuglink"
-[ -s "$build/python.km.debug" ] || fail "$build/python.km.debug is missing"
-readelf -S -W "$build/python.km.debug" | grep -q '\.debug_info' || fail "python.km.debug holds no .debug_info"
+[ -s "$dist/.debug/python.km.debug" ] || fail "$dist/.debug/python.km.debug is missing"
+readelf -S -W "$dist/.debug/python.km.debug" | grep -q '\.debug_info' || fail "python.km.debug holds no .debug_info"
+grep -q '\.comment' <<<"$sections" || fail "python.km lost its .comment (which names the linker)"
 pass
 
 # Nothing of the build machine below dist/.
