@@ -55,14 +55,37 @@ TEST_CASE("emit_c: the generated file compiles against km_dl.h with -Wall -Werro
 }
 
 TEST_CASE("emit_c: a .so with no exports still registers") {
+    // Its table linked statically with the runtime: dlopen() of its path and
+    // km_dl_open_id() of its id find it, dlsym() finds nothing in it, and a
+    // path that was not registered is still refused.
     SoPlan plan = sample_plan();
     plan.exports.clear();
     plan.init.clear();
     plan.fini.clear();
     test::TempDir dir;
     write_file_atomic(dir / "e.c", emit_symbols_c(plan));
-    test::run({"gcc", "-Wall", "-Werror", "-c", "-I", (test::source_dir() / "payload/include").string(), "e.c"},
+    write_file_atomic(dir / "main.c",
+                      "#include <dlfcn.h>\n#include <stdio.h>\n#include \"km_dl.h\"\n"
+                      "static const char *error(void) { const char *e = dlerror(); return e ? e : \"no error\"; }\n"
+                      "int main(void) {\n"
+                      "  void *h = dlopen(\"/site/pkg/sub/m.cpython-311-x86_64-linux-gnu.so\", RTLD_NOW);\n"
+                      "  printf(\"dlopen: %s\\n\", h ? \"opened\" : error());\n"
+                      "  void *by_id = km_dl_open_id(\"m_0123456789abcdef0123456789abcdef_km\", RTLD_NOW);\n"
+                      "  printf(\"by id: %s\\n\", !by_id ? error() : by_id == h ? \"the same handle\" : \"another\");\n"
+                      "  printf(\"dlsym: %s\\n\", h && dlsym(h, \"PyInit_m\") ? \"found\" : error());\n"
+                      "  printf(\"unknown: %s\\n\", dlopen(\"/site/pkg/n.so\", RTLD_NOW) ? \"opened\" : error());\n"
+                      "  return 0;\n}\n");
+    test::run({"gcc", "-static", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-O2",
+               "-I", (test::source_dir() / "payload/include").string(),
+               "-I", (test::source_dir() / "payload/src").string(),
+               (test::source_dir() / "payload/src/km_dl.c").string(), "e.c", "main.c", "-o", "prog"},
               dir.path());
+    CHECK(test::run({(dir / "prog").string()}, dir.path()) ==
+          "dlopen: opened\n"
+          "by id: the same handle\n"
+          "dlsym: km_dl: pkg/sub/m.cpython-311-x86_64-linux-gnu.so: undefined symbol: PyInit_m\n"
+          "unknown: km_dl: /site/pkg/n.so: not a pre-linked library (no registered path ends with 'n.so', "
+          "no /site/pkg/n.km.id)\n");
 }
 
 TEST_CASE("artifacts: symmap lists every renamed global, sorted, objcopy style") {

@@ -16,8 +16,10 @@ n = 0
 
 
 def check(cond, msg):
+    # Not assert: python -O would drop it, and the check would pass.
     global n
-    assert cond, msg
+    if not cond:
+        raise AssertionError("kmcython: " + msg)
     n += 1
 
 
@@ -41,7 +43,7 @@ try:
 except TypeError:
     check(True, "typed cast raises TypeError")
 else:
-    raise AssertionError("total_area accepted a non-Rect")
+    raise AssertionError("kmcython: total_area accepted a non-Rect")
 # Each module has its own static _calls, Cython helper state and type objects.
 check(sh.calls() == 6, "shapes call counter (got %d)" % sh.calls())
 check(fm.calls() == 11, "fastmath counter unaffected (got %d)" % fm.calls())
