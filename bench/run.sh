@@ -318,7 +318,7 @@ if ! skipped link; then
     for ((r = 0; r <= link_runs; r++)); do
         for v in "${variants[@]}"; do
             t0=$(now)
-            sh "$ex/dist-$v/python.km.linkline" >/dev/null 2>&1
+            sh "$ex/dist-$v/.debug/python.km.linkline" >/dev/null 2>&1
             t1=$(now)
             ((r > 0)) && report add link "$v" "$(secs "$t0" "$t1")" # run 0 is a warm-up
         done

@@ -3,6 +3,9 @@
 #include "kmpack/conventions.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
+#include "kmpack/libpython_prefix.h"
+
+#include <algorithm>
 
 #include <cctype>
 
@@ -67,7 +70,29 @@ CPythonLayout build_cpython(const ModuleSpec &spec, const fs::path &source_dir, 
                         "  full log: " + log.string() + "\n  command: " + shell_quote(command.argv));
         }
     }
-    return cpython_layout(source_dir, work);
+    CPythonLayout layout = cpython_layout(source_dir, work);
+    status.phase(spec.name, "neutral prefix");
+    for (const auto &lib : installed_libpythons(layout.prefix))
+        neutralize_libpython_prefix(ModuleLayout{work}.capture_log(), source_dir, lib, runner, log);
+    return layout;
+}
+
+std::vector<fs::path> installed_libpythons(const fs::path &prefix) {
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(prefix / "lib", ec); it != fs::recursive_directory_iterator();
+         ++it) {
+        std::string name = it->path().filename().string();
+        if (it.depth() == 0 && it->is_directory() && !name.starts_with("python"))
+            it.disable_recursion_pending();
+        if (it->is_regular_file() && name.starts_with("libpython") && name.ends_with(".a") &&
+            it->path().parent_path().filename().string().starts_with("config-"))
+            out.push_back(it->path());
+        if (it.depth() >= 1 && it->is_directory() && !name.starts_with("config-"))
+            it.disable_recursion_pending();
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 const std::vector<std::pair<std::string, std::string>> &cpython_default_skips() {

@@ -20,9 +20,13 @@ std::vector<ModuleRecord> chosen_modules(const BuildRecord &record, const std::v
                                          const fs::path &build_dir) {
     std::set<std::string> wanted(only.begin(), only.end()), known;
     std::vector<ModuleRecord> out;
-    for (const auto &m : record.modules) {
+    for (size_t i = 0; i < record.modules.size(); ++i) {
+        const ModuleRecord &m = record.modules[i];
         known.insert(m.name);
-        if (wanted.empty() || wanted.count(m.name))
+        // A built interpreter (the first module) is the standard library's:
+        // never left out.
+        bool interpreter = i == 0 && !record.interpreter_dir.empty();
+        if (wanted.empty() || wanted.count(m.name) || interpreter)
             out.push_back(m);
     }
     for (const auto &w : wanted)

@@ -140,15 +140,16 @@ fs::path main_table(const LinkPlan &plan, const LinkOptions &options, const Link
     return table_o;
 }
 
-// python.km.linkline: the link as a script that runs from the build directory.
+// .debug/python.km.linkline: the link as a script that runs from the build directory.
 fs::path write_link_line(const LinkSite &site, std::vector<std::string> &line, const fs::path &target) {
     for (auto &arg : line)
         if (arg == in_build(site.temporary, site.layout.root).string())
             arg = in_build(target, site.layout.root).string();
-    fs::path file = site.out_dir / "python.km.linkline";
+    fs::path file = link_line_path(site.out_dir);
+    fs::create_directories(file.parent_path());
     write_file_atomic(file, "#!/bin/sh\n# The link of python.km, written by kmpack. Runs from the build directory.\n"
                             "set -e\ncd \"$(dirname \"$0\")\"/" +
-                                shell_quote({site.layout.root.lexically_relative(site.out_dir).generic_string()}) +
+                                shell_quote({site.layout.root.lexically_relative(file.parent_path()).generic_string()}) +
                                 "\n" + shell_quote(line) + "\n");
     return file;
 }

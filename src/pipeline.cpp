@@ -18,20 +18,11 @@ namespace kmpack {
 
 namespace {
 
-// modules.txt with the interpreter's line: --cpython's, or, when neither it
-// nor modules.txt names one, Debian's source of --python's release (unless
-// --stdlib=system); checked against --force.
-Manifest load_build_manifest(const BuildOptions &options, const PythonInfo &host_python, const fs::path &cache_dir,
-                             Host &host) {
+// modules.txt with --cpython's line, checked against --force.
+Manifest load_build_manifest(const BuildOptions &options) {
     Manifest manifest = load_manifest(options.manifest);
     if (!options.cpython.empty())
         add_cpython(manifest, options.cpython, fs::current_path());
-    else if (!manifest.has_interpreter() && !options.system_stdlib)
-        add_cpython(manifest,
-                    default_cpython_source(cache_dir, host_python.version, python_release(host_python.full_version),
-                                           options.etc_apt, host.runner, host.status)
-                        .string(),
-                    fs::current_path(), "the default interpreter (CPython from Debian's source)");
     if (manifest.modules.empty())
         throw Error(options.manifest.string() + ": lists no modules");
     for (const auto &name : options.force)
@@ -208,14 +199,26 @@ fs::path default_capture_tool() {
     return ec ? fs::path("kmpack-capture") : self.parent_path() / "kmpack-capture";
 }
 
+// When neither modules.txt nor --cpython names the interpreter (and not
+// --stdlib=system), the line of Debian's source of --python's release.
+void add_default_interpreter(Manifest &manifest, const BuildOptions &options, const PythonInfo &host_python,
+                             const fs::path &cache_dir, Host &host) {
+    if (manifest.has_interpreter() || options.system_stdlib)
+        return;
+    fs::path source = default_cpython_source(cache_dir, host_python.version, python_release(host_python.full_version),
+                                             options.etc_apt, host.runner, host.status);
+    add_cpython(manifest, source.string(), fs::current_path(), "the default interpreter (CPython from Debian's source)");
+}
+
 BuildResult run_build(const BuildOptions &options, Host &host) {
-    PythonInfo host_python = query_python(host.runner, options.python);
-    fs::path cache_dir = options.cache_dir.empty() ? default_cache_dir() : fs::absolute(options.cache_dir);
-    Manifest manifest = load_build_manifest(options, host_python, cache_dir, host);
-    ModuleOptions module_options{capture_tool(options), options.jobs, options.force_all, options.force, cache_dir};
+    Manifest manifest = load_build_manifest(options);
     BuildLayout layout{fs::absolute(options.build_dir).lexically_normal()};
     check_build_dir(manifest, layout.root);
     FileLock lock(layout.lock(), "the build directory " + layout.root.string());
+    PythonInfo host_python = query_python(host.runner, options.python);
+    fs::path cache_dir = options.cache_dir.empty() ? default_cache_dir() : fs::absolute(options.cache_dir);
+    add_default_interpreter(manifest, options, host_python, cache_dir, host);
+    ModuleOptions module_options{capture_tool(options), options.jobs, options.force_all, options.force, cache_dir};
     std::vector<ModuleWork> work = module_work(manifest, layout);
     remove_dead_runs_temporaries(layout, work, host.status);
     Outcomes outcomes(initial_outcomes(work), options.keep_going, host.status);
@@ -226,6 +229,8 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
     IdAssignment ids = assign_ids(found, module_names(work));
     std::vector<PostprocessedSo> done = postprocess_all(found, ids, work, options.jobs, outcomes, host.status);
     BuildResult result;
+    if (!toolchain.built)
+        result.missing_stdlib = toolchain.host.shared_stdlib;
     std::vector<ModuleRecord> records =
         record_modules(work, found, done, layout.root, outcomes, host.status, result);
     result.modules = outcomes.take();

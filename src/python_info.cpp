@@ -18,7 +18,7 @@ namespace {
 
 // Fixed text: nothing from the user goes into it.
 constexpr const char *kQuery = R"(
-import json, shlex, site, sys, sysconfig
+import json, os, shlex, site, sys, sysconfig
 v = sysconfig.get_config_var
 def split(name, default=""):
     return shlex.split(v(name) or default)
@@ -26,6 +26,8 @@ libs = []
 for name in ("LIBS", "SYSLIBS", "MODLIBS"):
     libs += split(name)
 paths = sysconfig.get_paths()
+dynload = v("DESTSHARED") or ""
+shared = sorted({f.split(".")[0] for f in os.listdir(dynload) if f.endswith(".so")}) if os.path.isdir(dynload) else []
 print(json.dumps({
     "version": v("VERSION"),
     "full_version": sys.version,
@@ -41,6 +43,7 @@ print(json.dumps({
     "stdlib": paths["stdlib"],
     "include": paths["include"],
     "site_packages": site.getsitepackages(),
+    "shared_stdlib": shared,
 }))
 )";
 
@@ -92,6 +95,7 @@ PythonInfo query_python(CommandRunner &runner, const std::string &python) {
         info.stdlib = j.at("stdlib").get<std::string>();
         info.include = j.at("include").get<std::string>();
         info.site_packages = j.at("site_packages").get<std::vector<std::string>>();
+        info.shared_stdlib = j.at("shared_stdlib").get<std::vector<std::string>>();
         return info;
     } catch (const nlohmann::json::exception &e) {
         throw Error("--python " + python + ": the interpreter gave an unexpected sysconfig answer: " +

@@ -102,7 +102,8 @@ std::string python_query_reply(const std::string &executable, const std::string 
                         {"prefix", "/fake"},
                         {"stdlib", "/fake/lib/python3.11"},
                         {"include", "/fake/include/python3.11"},
-                        {"site_packages", {"/fake/lib/python3/dist-packages"}}};
+                        {"site_packages", {"/fake/lib/python3/dist-packages"}},
+                        {"shared_stdlib", {"_ctypes", "_ssl"}}};
     (void)executable;
     return j.dump() + "\n";
 }

@@ -24,6 +24,7 @@ TEST_CASE("status: modules are up to date, changed, not built or gone from modul
     o.manifest = dir / "modules.txt";
     o.build_dir = dir / "kb";
     o.python = KMPACK_TEST_PYTHON;
+    o.system_stdlib = true; // --python's own libpython: the interpreter from source is e2e_build's
     o.capture_tool = KMPACK_CAPTURE_TOOL;
     o.link = false;
     test::SystemHost host;

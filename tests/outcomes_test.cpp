@@ -61,6 +61,7 @@ struct FakeBuild {
         options.manifest = dir / "modules.txt";
         options.build_dir = dir / "kb";
         options.python = "fakepython";
+        options.system_stdlib = true;
         options.capture_tool = KMPACK_CAPTURE_TOOL;
         options.jobs = 1;
         runner.on({"fakepython", "-E", "-S", "-c"}, {test::python_query_reply("fakepython"), {}, nullptr});

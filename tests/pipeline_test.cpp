@@ -17,6 +17,7 @@ BuildOptions options_for(const test::TempDir &dir) {
     o.manifest = dir / "modules.txt";
     o.build_dir = dir / "kb";
     o.python = KMPACK_TEST_PYTHON;
+    o.system_stdlib = true; // --python's own libpython: the interpreter from source is e2e_build's
     o.jobs = 2;
     o.capture_tool = KMPACK_CAPTURE_TOOL;
     return o;

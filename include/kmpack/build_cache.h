@@ -52,7 +52,7 @@ std::string module_key(const ModuleSpec &module, const std::string &source, cons
 
 // What an interpreter build is made from, which changes only when the
 // interpreter would: bumped when the build's commands change.
-inline constexpr int kInterpreterRecipe = 1;
+inline constexpr int kInterpreterRecipe = 2;
 
 // The key of an interpreter build: its source's content (not where it is),
 // ref, subdir, env= and configure= settings, the compiler, and

@@ -63,10 +63,13 @@ struct BuildLayout {
 inline constexpr const char *kCleanableEntries[] = {"modules", "payload", "kmpack-build.json", "link.log",
                                                     "link.key"};
 
-// python.km's debug information, split off, in the output directory: where
-// gdb looks for a .gnu_debuglink file (the .debug directory beside the
-// program). Leave .debug/ out of what you ship.
-inline fs::path debug_info_path(const fs::path &out_dir) { return out_dir / ".debug" / "python.km.debug"; }
+// What the output directory keeps for debugging and re-linking python.km,
+// not for shipping, in its .debug directory (where gdb looks for a
+// .gnu_debuglink file): python.km's debug information, split off, and the
+// link line. Both name the build machine's paths.
+inline fs::path debug_dir(const fs::path &out_dir) { return out_dir / ".debug"; }
+inline fs::path debug_info_path(const fs::path &out_dir) { return debug_dir(out_dir) / "python.km.debug"; }
+inline fs::path link_line_path(const fs::path &out_dir) { return debug_dir(out_dir) / "python.km.linkline"; }
 
 // One module's work directory, <build-dir>/modules/<name>.
 struct ModuleLayout {

@@ -44,11 +44,16 @@ std::vector<std::pair<std::string, Command>> cpython_build_commands(const Module
                                                                     const std::map<std::string, std::string> &env,
                                                                     unsigned jobs, const fs::path &log);
 
-// Builds CPython (the commands above, each a progress phase); Error with the
-// log's tail when a step fails.
+// Builds CPython (the commands above, each a progress phase), then gives
+// its installed libpython a neutral prefix (libpython_prefix.h); Error with
+// the log's tail when a step fails.
 CPythonLayout build_cpython(const ModuleSpec &spec, const fs::path &source_dir, const fs::path &work,
                             const fs::path &capture, const std::map<std::string, std::string> &env, unsigned jobs,
                             const fs::path &log, CommandRunner &runner, Status &status);
+
+// The static libpythons a CPython installation at `prefix` has
+// (lib/python3.X/config-*/libpython3.X.a).
+std::vector<fs::path> installed_libpythons(const fs::path &prefix);
 
 // The shared standard modules kmpack leaves out, as skip globs, each with why.
 const std::vector<std::pair<std::string, std::string>> &cpython_default_skips();

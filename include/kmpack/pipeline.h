@@ -45,6 +45,7 @@ struct BuildResult {
     size_t packages_built = 0;  // package builds run (fetch + setup.py/pip)
     size_t objects_renamed = 0; // .so files analysed, renamed and archived
     bool linked = false;        // python.km linked by this run
+    std::vector<std::string> missing_stdlib; // --stdlib=system: standard modules python.km lacks
     LinkResult link;
     bool ok() const;
 };

@@ -26,6 +26,7 @@ struct PythonInfo {
     std::filesystem::path stdlib;      // the standard library directory
     std::filesystem::path include;     // Python.h's directory
     std::vector<std::string> site_packages; // site.getsitepackages(): where its build tools are
+    std::vector<std::string> shared_stdlib; // its standard modules that are shared libraries (lib-dynload)
 };
 
 // The oldest Python kmpack builds for: python.km finds its library through

@@ -214,7 +214,8 @@ struct BuildCommand {
                     "source content (directory or archive digest, git commit), the interpreter or the compiler\n"
                     "changed; python.km is relinked when any artifact or link option (--mode too) changed.\n\n"
                     "Writes, beside each built .so: <base>.km.json, <base>.km.symmap, <base>.km.symbols.c and\n"
-                    "<base>.km.lib.a; then <build-dir>/dist/python.km, python.km._pth, python.km.linkline, lib/.\n\n"
+                    "<base>.km.lib.a; then <build-dir>/dist/python.km, python.km._pth, lib/ (packages) and lib/python3.X (the standard\n"
+                    "library), and .debug/ (python.km.debug and python.km.linkline: for debugging, not shipping).\n\n"
                     "--mode=registry (default): python.km's dlopen() answers CPython's extension loader from\n"
                     "the registry. --mode=builtin: the modules are built-in modules under their full names\n"
                     "(payload/km_inittab.c); the registry is linked too.");
@@ -243,6 +244,15 @@ struct BuildCommand {
             std::cerr << "kmpack: python.km not linked: a module failed\n";
             return 1;
         }
+        if (!result.missing_stdlib.empty()) {
+            std::string names;
+            for (const auto &n : result.missing_stdlib)
+                names += (names.empty() ? "" : ", ") + n;
+            progress.always("note: --stdlib=system: python.km lacks the " +
+                            std::to_string(result.missing_stdlib.size()) + " standard modules " + build.python +
+                            " has as shared libraries: " + names +
+                            " (without --stdlib=system python.km has them all)");
+        }
         progress.always(build.link ? "done: " + result.link.python_km.string()
                                    : "done: artifacts in " + build.build_dir.string());
         return 0;
@@ -260,7 +270,7 @@ struct LinkCommand {
     void add_to(CLI::App &app) {
         cmd = app.add_subcommand("link", "Link python.km again from an existing build");
         cmd->add_option("-B,--build-dir", dir, "Work directory of a previous 'kmpack build'")->capture_default_str();
-        cmd->add_option("--modules", only, "Comma-separated module names to link (default: all)");
+        cmd->add_option("--modules", only, "Comma-separated module names to link (default: all; a built interpreter's standard modules always)");
         cmd->add_option("-j,--jobs", jobs, "Parallel compile jobs")->capture_default_str()->check(kJobs);
         link.add_to(cmd);
         out.add_to(cmd);

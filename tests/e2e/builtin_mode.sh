@@ -17,7 +17,7 @@ fail() { echo "FAILED: $*"; exit 1; }
 
 "$kmpack" link -B "$build" --mode=builtin -o "$out/dist" -j 2 --progress=plain >"$out/link.txt"
 grep -q "built-in" "$out/link.txt" || fail "the link does not say how many modules are built-in"
-grep -q km_inittab.o "$out/dist/python.km.linkline" || fail "km_inittab.o is not linked"
+grep -q km_inittab.o "$out/dist/.debug/python.km.linkline" || fail "km_inittab.o is not linked"
 pass
 
 # Every example's own checks, one python.km run each.

@@ -27,7 +27,7 @@ import subprocess
 subprocess.run(["sleep", "60"])
 PY
 echo "slow pkg" >"$slow/modules.txt"
-"$kmpack" build "$slow/modules.txt" --python "$python" -B "$slow/b" --progress=plain >"$slow.log" 2>&1 &
+"$kmpack" build "$slow/modules.txt" --python "$python" --stdlib=system -B "$slow/b" --progress=plain >"$slow.log" 2>&1 &
 pid=$!
 running() { # the processes whose working directory is in that build directory
   for p in /proc/[0-9]*; do

@@ -72,7 +72,7 @@ for ld in lld mold bfd; do
   command -v "$prog" >/dev/null || { echo "note: $prog not installed, --ld $ld not checked"; continue; }
   linkers=$((linkers + 1))
   "$kmpack" link -B "$build" --modules kmhello,kmcpp -o "$out/ld-$ld" --ld "$ld" -q
-  grep -q -- "-fuse-ld=$ld" "$out/ld-$ld/python.km.linkline"
+  grep -q -- "-fuse-ld=$ld" "$out/ld-$ld/.debug/python.km.linkline"
   if [ -n "$mark" ]; then
     comment "$out/ld-$ld/python.km"
     grep -q "$mark" "$out/comment.txt" || fail "--ld $ld: no '$mark' in .comment"
@@ -84,7 +84,7 @@ for ld in lld mold bfd; do
   pass
 done
 "$kmpack" link -B "$build" --modules kmhello -o "$out/ld-default" --ld default -q
-if grep -q -- '-fuse-ld' "$out/ld-default/python.km.linkline"; then
+if grep -q -- '-fuse-ld' "$out/ld-default/.debug/python.km.linkline"; then
   fail "--ld default added a -fuse-ld"
 fi
 pass
@@ -116,24 +116,25 @@ pass
 # A -fuse-ld= in --cc wins over --ld auto, and is not given twice.
 "$kmpack" link -B "$build" -o "$out/mold" --cc 'gcc -static -fuse-ld=mold' --progress plain >"$out/mold.txt"
 grep -q "python.km: linking with mold (-fuse-ld=mold in --cc)" "$out/mold.txt"
-[ "$(grep -o -- '-fuse-ld=[a-z]*' "$out/mold/python.km.linkline")" = "-fuse-ld=mold" ]
+[ "$(grep -o -- '-fuse-ld=[a-z]*' "$out/mold/.debug/python.km.linkline")" = "-fuse-ld=mold" ]
 "$out/mold/python.km" "$src/examples/smoke.py"
 pass
 
 # The link line file re-creates python.km.
 rm "$out/mold/python.km"
-sh "$out/mold/python.km.linkline" >/dev/null 2>&1
+sh "$out/mold/.debug/python.km.linkline" >/dev/null 2>&1
 "$out/mold/python.km" "$src/examples/smoke.py"
 pass
 
 # --cpython-tree: libpython and Programs/python.o from a build tree (here one
 # made of the interpreter's own files).
-libpl=$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_config_var("LIBPL"))')
+libpl=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["python"]["libpl"])' \
+  "$build/kmpack-build.json")
 mkdir -p "$out/tree/Programs"
 ln -s "$libpl/libpython3.11.a" "$out/tree/libpython3.11.a"
 ln -s "$libpl/python.o" "$out/tree/Programs/python.o"
 "$kmpack" link -B "$build" -o "$out/tree-dist" --cpython-tree "$out/tree"
-grep -q -- "$out/tree/libpython3.11.a" "$out/tree-dist/python.km.linkline"
+grep -q -- "$out/tree/libpython3.11.a" "$out/tree-dist/.debug/python.km.linkline"
 "$out/tree-dist/python.km" "$src/examples/smoke.py"
 pass
 rm "$out/tree/libpython3.11.a"

@@ -4,7 +4,7 @@
 # machine in it.
 #   - python.km is a plain static executable (no .dynamic section), stripped,
 #     with a .gnu_debuglink to .debug/python.km.debug, which gdb finds there;
-#   - no file below dist/ names the build directory, the source checkout or
+#   - no file below dist/ (but .debug/, which is not shipped) names the build directory, the source checkout or
 #     the directory a built interpreter lives in;
 #   - a copy elsewhere runs every example's checks, sys.prefix, sysconfig and
 #     sys.path answer for the copy, and a line a user adds to python.km._pth
@@ -30,7 +30,9 @@ if grep -qE '\.dynamic|\.interp' <<<"$sections"; then fail "python.km has a .dyn
 if grep -qE '\.debug_|\.symtab' <<<"$sections"; then fail "python.km is not stripped"; fi
 grep -q '\.gnu_debuglink' <<<"$sections" || fail "python.km has no .gnu_debuglink"
 [ -s "$dist/.debug/python.km.debug" ] || fail "$dist/.debug/python.km.debug is missing"
-readelf -S -W "$dist/.debug/python.km.debug" | grep -q '\.debug_info' || fail "python.km.debug holds no .debug_info"
+# (grep -q would end the pipe early: readelf's SIGPIPE fails it under pipefail)
+debug_sections=$(readelf -S -W "$dist/.debug/python.km.debug")
+grep -q '\.debug_info' <<<"$debug_sections" || fail "python.km.debug holds no .debug_info"
 grep -q '\.comment' <<<"$sections" || fail "python.km lost its .comment (which names the linker)"
 pass
 
@@ -38,7 +40,7 @@ pass
 interpreter_dir=$("$dist/python.km" -c 'import json, sys; print(json.load(open(sys.argv[1]))["interpreter_dir"])' \
   "$build/kmpack-build.json")
 for path in "$build" "$src" ${interpreter_dir:+"$interpreter_dir"}; do
-  if found=$(grep -rlF -- "$path" "$dist"); then
+  if found=$(grep -rlF --exclude-dir=.debug -- "$path" "$dist"); then
     fail "files below dist/ name $path: $(head -n 5 <<<"$found" | tr '\n' ' ')"
   fi
 done
@@ -56,7 +58,7 @@ copy = os.path.realpath(sys.argv[1])
 assert os.path.realpath(sys.prefix) == copy, (sys.prefix, copy)
 assert os.path.realpath(sys.exec_prefix) == copy, (sys.exec_prefix, copy)
 for name, path in sysconfig.get_paths().items():
-    assert os.path.realpath(path).startswith(copy + os.sep), (name, path)
+    assert (os.path.realpath(path) + os.sep).startswith(copy + os.sep), (name, path)
 want = [os.path.join(copy, p) for p in ("lib", "lib/python%d.%d" % sys.version_info[:2], "extra/site-packages")]
 assert [os.path.realpath(p) for p in sys.path] == want, (sys.path, want)
 for key in ("prefix", "exec_prefix", "LIBDIR", "INCLUDEPY"):

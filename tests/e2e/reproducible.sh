@@ -21,12 +21,12 @@ while IFS= read -r -d '' f; do
 done < <(find modules -name '*.km.json' -print0 -o -name '*.km.symmap' -print0 \
            -o -name '*.km.symbols.c' -print0 -o -name '*.km.lib.a' -print0)
 [ "$count" -ge 40 ] || { echo "FAILED: only $count artifacts compared"; exit 1; }
-cmp dist/python.km.linkline "$first/dist/python.km.linkline"
+cmp dist/.debug/python.km.linkline "$first/dist/.debug/python.km.linkline"
 count=$((count + 1))
 diff -r dist/lib "$first/dist/lib"
 count=$((count + 1))
 [ -n "$(find dist/lib -name '*.pyc' -print -quit)" ] || { echo "FAILED: no .pyc in dist/lib"; exit 1; }
-if grep -q -- '-fuse-ld=lld' dist/python.km.linkline; then
+if grep -q -- '-fuse-ld=lld' dist/.debug/python.km.linkline; then
   cmp dist/python.km "$first/dist/python.km"
   count=$((count + 1))
 else
