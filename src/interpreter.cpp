@@ -3,6 +3,7 @@
 #include "kmpack/build_cache.h"
 #include "kmpack/build_packages.h"
 #include "kmpack/cpython_build.h"
+#include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/link_inputs.h"
 
@@ -72,6 +73,11 @@ Toolchain prepare_interpreter(const PythonInfo &host, std::vector<ModuleWork> &w
                 copy_shared_modules(layout.lib_dir, lib, m.key);
                 m.lib_dir = lib;
                 t.python = query_python(io.runner, layout.python.string());
+                if (t.python.version != host.version)
+                    throw Error(m.spec->origin + ": the source is CPython " + t.python.version + ", --python " +
+                                host.executable + " is " + host.version +
+                                " (python.km is the one, the package builds borrow the other's tools): give a " +
+                                host.version + " source, or --python a Python " + t.python.version);
                 outcomes.clock(0);
             },
             /*fatal=*/true);
