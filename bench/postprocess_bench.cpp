@@ -51,6 +51,8 @@ namespace {
 using namespace kmpack;
 using Clock = std::chrono::steady_clock;
 
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
 // Discovery as the build does it (no skip= globs: the inputs have none).
 std::vector<DiscoveredSo> discover_module_dir(const fs::path &work, size_t index, const std::vector<fs::path> &search_dirs) {
     std::vector<std::string> notes;
