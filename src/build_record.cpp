@@ -39,6 +39,7 @@ std::string link_key(const std::string &build_record_text, const LinkOptions &o,
                         {"mode", std::string(link_mode_name(o.mode))},
                         {"stdlib_extras", o.stdlib_extras},
                         {"debug", o.debug},
+                        {"onefile", o.onefile},
                         {"kmpack", kmpack_identity()}};
     return md5_hex(j.dump());
 }

@@ -38,22 +38,58 @@ for top, dirs, files in os.walk(root):
             out.write(b"failed\0" + os.fsencode(rel) + b"\0" + why.encode("utf-8", "backslashreplace") + b"\0")
 )PY";
 
-} // namespace
+// Run as `python -I -S -c kArchiveScript EXE DIR NAME`: appends DIR, as the
+// members lib/..., to the file EXE as a zip archive, and reports each .py as
+// kScript does. zipimport reads no __pycache__: each .py gets its .pyc
+// beside it, unchecked-hash (zipimport would compare a time-stamped one
+// with the member's 2-second DOS time) and stored, not deflated, so that
+// the start-up modules load before zlib (an extension module, found through
+// the finder) can; sources and data are deflated. Directories get their
+// own members, which zipimport needs to see namespace packages. Every
+// member has the same time and mode: the archive is reproducible. The
+// name in the code objects is NAME/lib/...: zipimport does not replace it
+// as the path loader does, and tracebacks read the line through the
+// loader.
+constexpr const char *kArchiveScript = R"PY(import importlib.util, os, sys, zipfile
+from importlib._bootstrap_external import _code_to_hash_pyc
+exe, root, name = sys.argv[1:4]
+out = sys.stdout.buffer
+def info(member, mode, compress):
+    i = zipfile.ZipInfo(member, (1980, 1, 1, 0, 0, 0))
+    i.create_system = 3
+    i.external_attr = mode << 16 | (0x10 if member.endswith("/") else 0)
+    i.compress_type = compress
+    return i
+with open(exe, "r+b") as f:
+    f.seek(0, os.SEEK_END)
+    with zipfile.ZipFile(f, "w") as z:
+        for top, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            rel_top = os.path.relpath(top, root)
+            prefix = "lib/" if rel_top == "." else "lib/" + rel_top.replace(os.sep, "/") + "/"
+            z.writestr(info(prefix, 0o40755, zipfile.ZIP_STORED), b"")
+            for file in sorted(files):
+                member = prefix + file
+                with open(os.path.join(top, file), "rb") as src:
+                    data = src.read()
+                z.writestr(info(member, 0o100644, zipfile.ZIP_DEFLATED), data)
+                if not file.endswith(".py"):
+                    continue
+                rel = member[len("lib/"):]
+                try:
+                    code = compile(data, name + "/" + member, "exec", dont_inherit=True)
+                except (SyntaxError, ValueError) as e:
+                    why = "%s: %s" % (type(e).__name__, e)
+                    print(why, file=sys.stderr)
+                    out.write(b"failed\0" + os.fsencode(rel) + b"\0" + why.encode("utf-8", "backslashreplace") + b"\0")
+                    continue
+                pyc = _code_to_hash_pyc(code, importlib.util.source_hash(data), checked=False)
+                z.writestr(info(member[:-3] + ".pyc", 0o100644, zipfile.ZIP_STORED), pyc)
+                out.write(b"compiled\0" + os.fsencode(rel) + b"\0")
+)PY";
 
-BytecodeResult compile_bytecode(CommandRunner &runner, const std::filesystem::path &python, const std::filesystem::path &dir,
-                                const std::filesystem::path &log) {
-    Command c;
-    c.argv = {python.string(), "-I", "-S", "-c", kScript, dir.string()};
-    c.output = log;
-    append_file(log, "$ " + shell_quote({python.string(), "-I", "-S", "-c"}) + " '<kmpack: compile every .py>' " +
-                         shell_quote({dir.string()}) + "\n");
-    std::string out;
-    try {
-        out = read_output(runner, c);
-    } catch (const Error &e) {
-        throw Error("compiling the byte-code of " + dir.string() + " with " + python.string() + ": " + e.what() +
-                    " (its messages: " + log.string() + ")");
-    }
+// The records of kScript or kArchiveScript in `out`.
+BytecodeResult parse_records(const std::string &out, const std::filesystem::path &dir, const std::filesystem::path &python) {
     std::vector<std::string> fields;
     for (size_t at = 0; at < out.size();) {
         size_t end = out.find('\0', at);
@@ -77,6 +113,40 @@ BytecodeResult compile_bytecode(CommandRunner &runner, const std::filesystem::pa
         }
     }
     return result;
+}
+
+// Runs `script` with `args` under `python`, logged as `what`; its records.
+BytecodeResult run_script(CommandRunner &runner, const std::filesystem::path &python, const char *script,
+                          const std::string &what, const std::vector<std::string> &args,
+                          const std::filesystem::path &dir, const std::filesystem::path &log) {
+    Command c;
+    c.argv = {python.string(), "-I", "-S", "-c", script};
+    c.argv.insert(c.argv.end(), args.begin(), args.end());
+    c.output = log;
+    append_file(log, "$ " + shell_quote({python.string(), "-I", "-S", "-c"}) + " '<kmpack: " + what + ">' " +
+                         shell_quote(args) + "\n");
+    std::string out;
+    try {
+        out = read_output(runner, c);
+    } catch (const Error &e) {
+        throw Error(what + ", " + dir.string() + ", with " + python.string() + ": " + e.what() +
+                    " (its messages: " + log.string() + ")");
+    }
+    return parse_records(out, dir, python);
+}
+
+} // namespace
+
+BytecodeResult compile_bytecode(CommandRunner &runner, const std::filesystem::path &python, const std::filesystem::path &dir,
+                                const std::filesystem::path &log) {
+    return run_script(runner, python, kScript, "compile every .py", {dir.string()}, dir, log);
+}
+
+BytecodeResult append_archive(CommandRunner &runner, const std::filesystem::path &python, const std::filesystem::path &dir,
+                              const std::filesystem::path &executable, const std::string &name,
+                              const std::filesystem::path &log) {
+    return run_script(runner, python, kArchiveScript, "append the run-time tree as a zip archive",
+                      {executable.string(), dir.string(), name}, dir, log);
 }
 
 } // namespace kmpack

@@ -7,9 +7,12 @@
 namespace kmpack {
 
 std::vector<std::string> compile_command(const LinkOptions &options, const fs::path &build_dir,
-                                         const fs::path &source, const fs::path &object, bool runtime) {
+                                         const fs::path &source, const fs::path &object, bool runtime,
+                                         const std::vector<fs::path> &includes) {
     std::vector<std::string> argv = options.cc;
     argv.insert(argv.end(), {"-c", "-O2"});
+    for (const auto &dir : includes)
+        argv.insert(argv.end(), {"-I", in_build(dir, build_dir).string()});
     if (runtime)
         argv.insert(argv.end(), {"-std=gnu11", "-I", "payload"});
     argv.insert(argv.end(),

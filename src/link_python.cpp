@@ -18,6 +18,9 @@ namespace kmpack {
 
 namespace {
 
+// The payload's main for --onefile, compiled only then.
+constexpr std::string_view kOnefileMain = "km_onefile_main.c";
+
 // Where one link works: the build directory, its payload/ and log, the output.
 struct LinkSite {
     BuildLayout layout; // absolute
@@ -49,7 +52,7 @@ std::vector<fs::path> compile_registration(const LinkPlan &plan, const LinkOptio
     std::vector<fs::path> sources;
     for (const auto &f : payload_files()) {
         write_text_if_changed(site.payload() / f.name, std::string(f.content));
-        if (f.name.ends_with(".c"))
+        if (f.name.ends_with(".c") && f.name != kOnefileMain)
             sources.push_back(site.payload() / f.name);
     }
     if (options.mode == LinkMode::Builtin) {
@@ -73,10 +76,19 @@ std::vector<fs::path> compile_registration(const LinkPlan &plan, const LinkOptio
     return objects;
 }
 
-// The interpreter's main: python.o, or, when the interpreter ships none, a
-// generated one calling Py_BytesMain.
+// The interpreter's main: with --onefile the payload's, else python.o, or,
+// when the interpreter ships none, a generated one calling Py_BytesMain.
 fs::path main_object(const LinkPlan &plan, const LinkOptions &options, const LinkSite &site, Host &host) {
     std::error_code ec;
+    if (options.onefile) {
+        fs::path main_c = site.payload() / kOnefileMain, main_o = fs::path(main_c).replace_extension(".o");
+        std::vector<fs::path> includes = {plan.python.include};
+        if (!options.cpython_tree.empty())
+            includes = {fs::absolute(options.cpython_tree), fs::absolute(options.cpython_tree) / "Include"};
+        run_step(site, compile_command(options, site.layout.root, main_c, main_o, true, includes),
+                 "compiling python.km's --onefile main", host);
+        return main_o;
+    }
     if (fs::exists(plan.main_object, ec))
         return plan.main_object;
     fs::path main_c = site.payload() / "km_python_main.c", main_o = site.payload() / "km_python_main.o";
@@ -201,16 +213,31 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Ho
     }
     LinkResult result;
     result.python_km = out_dir / "python.km";
+    if (options.onefile) {
+        try {
+            append_runtime_archive(plan, options, layout.root, site.temporary, result.python_km.filename().string(),
+                                   site.log, host);
+        } catch (...) {
+            fs::remove(site.temporary, ec);
+            throw;
+        }
+    }
     fs::rename(site.temporary, result.python_km);
     result.link_line_file = write_link_line(site, line, result.python_km);
     result.link_line = line;
 
-    write_runtime_tree(plan, options, layout.root, out_dir, site.log, host);
+    if (options.onefile) {
+        // A directory-mode link's tree would only mislead: python.km reads neither.
+        fs::remove_all(out_dir / "lib", ec);
+        fs::remove(out_dir / "python.km._pth", ec);
+    } else {
+        write_runtime_tree(plan, options, layout.root, out_dir, site.log, host);
+    }
     std::string linked = "linked, " + std::to_string(plan.sos.size()) + " extension module" +
                          (plan.sos.size() == 1 ? "" : "s");
     if (options.mode == LinkMode::Builtin)
         linked += ", " + std::to_string(plan.inittab.size()) + " built-in";
-    linked += ", " + size_text(fs::file_size(result.python_km)) +
+    linked += ", " + size_text(fs::file_size(result.python_km)) + (options.onefile ? " in one file" : "") +
               (options.debug ? " with debug information" : " stripped (debug information: " +
                                                                in_build(debug_info_path(out_dir), out_dir).string() + ")");
     host.status.finish("python.km", linked);

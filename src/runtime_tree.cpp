@@ -57,26 +57,58 @@ void lay_out(const fs::path &build_dir, const std::vector<ModuleRecord> &modules
     fs::rename(staging, lib);
 }
 
+namespace {
+
+// What lib/ holds besides the packages: the standard library, made
+// relocatable, the finder and sitecustomize.
+void add_interpreter_files(const LinkPlan &plan, const LinkOptions &options, const fs::path &lib, const fs::path &log,
+                           Host &host) {
+    std::string stdlib = stdlib_dir_name(plan.python.version);
+    size_t files = copy_stdlib(plan.python.stdlib, lib / stdlib, options.stdlib_extras);
+    relocate_sysconfigdata(host.runner, plan.python.executable, lib / stdlib, plan.build_paths, log);
+    host.status.note("python.km: the standard library, " + std::to_string(files) + " files, in lib/" + stdlib +
+                         (options.stdlib_extras ? " (with its tests, IDLE and tkinter)" : ""),
+                     true);
+    write_file_atomic(lib / "_kmpack_finder.py", emit_finder_py(plan.finder_modules, options.mode));
+    write_file_atomic(lib / "sitecustomize.py", emit_sitecustomize_py());
+}
+
+void report(const BytecodeResult &bytecode, Host &host) {
+    for (const auto &f : bytecode.failed)
+        host.status.note("python.km: lib/" + f.file + " does not compile (" + f.reason +
+                         "); left as source, its import fails as it would anywhere");
+    host.status.note("python.km: " + std::to_string(bytecode.compiled) + " .py files byte-compiled", true);
+}
+
+} // namespace
+
 void write_runtime_tree(const LinkPlan &plan, const LinkOptions &options, const fs::path &build_dir,
                         const fs::path &out_dir, const fs::path &log, Host &host) {
     host.status.phase("python.km", "byte-compile");
-    std::string stdlib = stdlib_dir_name(plan.python.version);
     lay_out(build_dir, plan.modules, plan.ids, out_dir / "lib", [&](const fs::path &lib) {
-        size_t files = copy_stdlib(plan.python.stdlib, lib / stdlib, options.stdlib_extras);
-        relocate_sysconfigdata(host.runner, plan.python.executable, lib / stdlib, plan.build_paths, log);
-        host.status.note("python.km: the standard library, " + std::to_string(files) + " files, in lib/" + stdlib +
-                             (options.stdlib_extras ? " (with its tests, IDLE and tkinter)" : ""),
-                         true);
-        write_file_atomic(lib / "_kmpack_finder.py", emit_finder_py(plan.finder_modules, options.mode));
-        write_file_atomic(lib / "sitecustomize.py", emit_sitecustomize_py());
-        BytecodeResult bytecode = compile_bytecode(host.runner, plan.python.executable, lib, log);
-        for (const auto &f : bytecode.failed)
-            host.status.note("python.km: lib/" + f.file + " does not compile (" + f.reason +
-                             "); left as source, its import fails as it would anywhere");
-        host.status.note("python.km: " + std::to_string(bytecode.compiled) + " .py files byte-compiled", true);
+        add_interpreter_files(plan, options, lib, log, host);
+        report(compile_bytecode(host.runner, plan.python.executable, lib, log), host);
     });
     // Relative to the ._pth's directory, which is also python.km's prefix.
-    write_file_atomic(out_dir / "python.km._pth", "lib\nlib/" + stdlib + "\nimport site\n");
+    write_file_atomic(out_dir / "python.km._pth", "lib\nlib/" + stdlib_dir_name(plan.python.version) + "\nimport site\n");
+}
+
+void append_runtime_archive(const LinkPlan &plan, const LinkOptions &options, const fs::path &build_dir,
+                            const fs::path &executable, const std::string &name, const fs::path &log, Host &host) {
+    host.status.phase("python.km", "archive");
+    fs::path staging = temporary_sibling(executable.parent_path() / "lib");
+    std::error_code ec;
+    try {
+        fs::create_directories(staging);
+        for (const auto &m : plan.modules)
+            copy_module(build_dir / m.lib_dir, plan.ids, staging);
+        add_interpreter_files(plan, options, staging, log, host);
+        report(append_archive(host.runner, plan.python.executable, staging, executable, name, log), host);
+    } catch (...) {
+        fs::remove_all(staging, ec);
+        throw;
+    }
+    fs::remove_all(staging, ec);
 }
 
 std::string stdlib_dir_name(const std::string &version) { return "python" + version; }

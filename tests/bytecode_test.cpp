@@ -68,3 +68,61 @@ TEST_CASE("bytecode: an interpreter that cannot run is an error naming it") {
     CHECK_THROWS_WITH(compile_bytecode(test::system_runner(), dir / "no-python", dir.path(), dir / "log"),
                       Catch::Contains((dir / "no-python").string()));
 }
+
+TEST_CASE("bytecode: --onefile's archive is appended, imports with zipimport, and is reproducible") {
+    TempDir dir;
+    make_tree(dir / "tree");
+    std::string front = "\x7f" "ELF stands in for python.km\n";
+    write_file_atomic(dir / "exe", front);
+    auto result = append_archive(test::system_runner(), KMPACK_TEST_PYTHON, dir / "tree", dir / "exe", "python.km",
+                                 dir / "log");
+    CHECK(result.compiled == 4);
+    REQUIRE(result.failed.size() == 1);
+    CHECK(result.failed[0].file == "pkg/py2.py");
+    CHECK(result.failed[0].reason.find("SyntaxError") != std::string::npos);
+    std::string exe = read_file(dir / "exe");
+    CHECK(exe.substr(0, front.size()) == front);
+
+    // What zipfile sees: directories, each .py deflated with its .pyc stored
+    // beside it (unchecked hash), no __pycache__, the failed file as source.
+    auto listing = test::run({KMPACK_TEST_PYTHON, "-I", "-c", R"PY(import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+for i in z.infolist():
+    data = z.read(i)
+    flags = data[4] if i.filename.endswith(".pyc") else "-"
+    print(i.filename, "stored" if i.compress_type == zipfile.ZIP_STORED else "deflated", flags, i.date_time[0])
+)PY", (dir / "exe").string()},
+                             dir.path());
+    CHECK(listing.find("lib/ stored - 1980\n") != std::string::npos);
+    CHECK(listing.find("lib/pkg/sub/ stored - 1980\n") != std::string::npos);
+    CHECK(listing.find("lib/pkg/sub/mod.py deflated - 1980\n") != std::string::npos);
+    CHECK(listing.find("lib/pkg/sub/mod.pyc stored 1 1980\n") != std::string::npos);
+    CHECK(listing.find("lib/pkg/data.txt deflated") != std::string::npos);
+    CHECK(listing.find("lib/pkg/py2.py deflated") != std::string::npos);
+    CHECK(listing.find("py2.pyc") == std::string::npos);
+    CHECK(listing.find("__pycache__") == std::string::npos);
+
+    // zipimport imports from it at <file>/lib; code objects name <name>/lib/...
+    auto out = test::run({KMPACK_TEST_PYTHON, "-I", "-c",
+                          "import sys; sys.path.insert(0, sys.argv[1] + '/lib'); import pkg.sub.mod as m; "
+                          "print(m.Y, m.pkg.f.__code__.co_filename)",
+                          (dir / "exe").string()},
+                         dir.path());
+    CHECK(out == "3 python.km/lib/pkg/__init__.py\n");
+
+    // The same tree elsewhere gives the same bytes.
+    TempDir other;
+    make_tree(other / "somewhere" / "tree");
+    write_file_atomic(other / "exe", front);
+    append_archive(test::system_runner(), KMPACK_TEST_PYTHON, other / "somewhere" / "tree", other / "exe", "python.km",
+                   other / "log");
+    CHECK(read_file(other / "exe") == exe);
+}
+
+TEST_CASE("bytecode: an archive that cannot be written is an error naming the interpreter's message") {
+    TempDir dir;
+    make_tree(dir / "tree");
+    CHECK_THROWS_WITH(append_archive(test::system_runner(), KMPACK_TEST_PYTHON, dir / "tree", dir / "missing" / "exe",
+                                     "python.km", dir / "log"),
+                      Catch::Contains("append the run-time tree as a zip archive") && Catch::Contains("log"));
+}

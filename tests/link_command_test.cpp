@@ -117,4 +117,10 @@ TEST_CASE("link_command: generated C compiles from the build directory") {
                                    "payload/km_dl.c", "-o", "payload/km_dl.o"});
     CHECK(compile_command(o, "/b", "/b/payload/main.c", "/b/payload/main.o", false) ==
           std::vector<std::string>{"musl-gcc", "-static", "-c", "-O2", "payload/main.c", "-o", "payload/main.o"});
+    // --onefile's main also finds Python.h, searched before payload/.
+    CHECK(compile_command(o, "/b", "/b/payload/km_onefile_main.c", "/b/payload/km_onefile_main.o", true,
+                          {"/usr/include/python3.11", "/b/tree/Include"}) ==
+          std::vector<std::string>{"musl-gcc", "-static", "-c", "-O2", "-I", "/usr/include/python3.11", "-I",
+                                   "tree/Include", "-std=gnu11", "-I", "payload", "payload/km_onefile_main.c", "-o",
+                                   "payload/km_onefile_main.o"});
 }

@@ -1,4 +1,4 @@
-"""kmcheck for kmhello: plain C extension, exported data, dlopen/dlsym self lookup."""
+"""kmcheck for kmhello: plain C extension, exported data, dlopen/dlsym self lookup, package data."""
 import os
 import sys
 
@@ -34,5 +34,13 @@ check(h.self_lookup(h.__file__) is True,
 
 check(h.program_lookup() == 6,
       "dlsym(RTLD_DEFAULT, PyLong_FromLong) and dlsym(dlopen(NULL), strlen) must find the program's own")
+
+# Package data, through the loader: importlib.resources (in the package)
+# and pkgutil.get_data, as under any interpreter.
+import pkgutil
+
+text = "Greetings are data: read through the package loader.\n"
+check(kmhello.greeting() == text, "importlib.resources reads kmhello/data/greeting.txt")
+check(pkgutil.get_data("kmhello", "data/greeting.txt") == text.encode(), "pkgutil.get_data")
 
 print("ok kmhello: %d checks" % n)

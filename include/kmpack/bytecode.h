@@ -34,4 +34,13 @@ struct BytecodeResult {
 BytecodeResult compile_bytecode(CommandRunner &runner, const std::filesystem::path &python, const std::filesystem::path &dir,
                                 const std::filesystem::path &log);
 
+// --onefile: appends `dir` to `executable` as a zip archive whose members
+// are lib/<path below dir>, each .py with an unchecked-hash .pyc beside it
+// (what zipimport reads), the code objects naming their file
+// <name>/lib/<path>. Reproducible: members sorted, one time stamp and mode.
+// Files that do not compile are reported as by compile_bytecode.
+BytecodeResult append_archive(CommandRunner &runner, const std::filesystem::path &python, const std::filesystem::path &dir,
+                              const std::filesystem::path &executable, const std::string &name,
+                              const std::filesystem::path &log);
+
 } // namespace kmpack

@@ -30,8 +30,9 @@ struct LinkOptions {
     unsigned jobs = 1;
     bool main_table = true; // link twice so dlopen(NULL)/RTLD_DEFAULT see every symbol
     LinkMode mode = LinkMode::Registry; // how python.km imports the extension modules
-    bool stdlib_extras = false;
-    bool debug = false; // keep the debug information in python.km (else: <build-dir>/python.km.debug) // ship the standard library's tests, IDLE, tkinter, ... too
+    bool stdlib_extras = false; // ship the standard library's tests, IDLE, tkinter, ... too
+    bool debug = false;   // keep the debug information in python.km (else: <output>/.debug/python.km.debug)
+    bool onefile = false; // the run-time tree appended to python.km as a zip archive, no lib/ or ._pth
 };
 
 // The system libraries the linked .so files need, as their links named them.

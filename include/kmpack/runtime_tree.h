@@ -32,6 +32,12 @@ void lay_out(const fs::path &build_dir, const std::vector<ModuleRecord> &modules
 void write_runtime_tree(const LinkPlan &plan, const LinkOptions &options, const fs::path &build_dir,
                         const fs::path &out_dir, const fs::path &log, Host &host);
 
+// --onefile: the same tree, staged beside `executable` and appended to it
+// as a zip archive (bytecode.h, append_archive), the code objects naming
+// their files <name>/lib/...; the staging directory is removed.
+void append_runtime_archive(const LinkPlan &plan, const LinkOptions &options, const fs::path &build_dir,
+                            const fs::path &executable, const std::string &name, const fs::path &log, Host &host);
+
 // The standard library's directory below lib/: "python3.11" for "3.11", as
 // CPython's own prefix layout has it.
 std::string stdlib_dir_name(const std::string &version);

@@ -53,6 +53,7 @@ struct LinkFlags {
     bool no_main_table = false;
     bool stdlib_extras = false;
     bool debug = false;
+    bool onefile = false;
 
     void add_to(CLI::App *app) {
         app->add_option("--mode", mode,
@@ -84,6 +85,12 @@ struct LinkFlags {
                       "Keep python.km's debug information in it. Without it python.km is stripped and the "
                       "debug information goes to .debug/python.km.debug in the output directory, where gdb "
                       "finds it through python.km's .gnu_debuglink; leave .debug/ out of what you ship");
+        app->add_flag("--onefile", onefile,
+                      "Make python.km one file: the standard library, the packages' Python files and data "
+                      "and the finder are a zip archive appended to it, imported from there (nothing is "
+                      "unpacked), so the output directory holds python.km alone (and .debug/). Do not strip "
+                      "it: the archive would go. See docs/design.md for packages that open files beside "
+                      "their __file__");
         app->add_option("--link-arg", link_args, "Extra argument for the final link (repeatable)")
             ->allow_extra_args(false);
         app->add_option("-o,--output", output, "Directory for python.km and its run-time tree [<build-dir>/dist]");
@@ -105,6 +112,7 @@ struct LinkFlags {
         o.main_table = !no_main_table;
         o.stdlib_extras = stdlib_extras;
         o.debug = debug;
+        o.onefile = onefile;
         o.mode = *kmpack::parse_link_mode(mode); // CLI11 checked the word
         return o;
     }

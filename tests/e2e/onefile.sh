@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# --onefile: python.km alone is the whole run-time tree. Relinks the e2e
+# build into an output directory of its own, first as a directory (so that
+# the one-file link is seen to remove lib/ and python.km._pth), then as one
+# file, and checks:
+#   - the output directory holds python.km alone (and .debug/), a plain
+#     static stripped executable;
+#   - no member of its archive names the build directory, the source
+#     checkout or the built interpreter's directory;
+#   - python.km alone in an empty root (chroot, or a user namespace) runs
+#     every example's checks and imports STDLIB_MODULES; sys.prefix,
+#     sys.path, sysconfig and os.__file__ name the file; a traceback shows
+#     the standard library's source line; it starts by PATH and through a
+#     symbolic link;
+#   - a stripped copy says that its archive is gone, and exits 1.
+# Usage: onefile.sh KMPACK BUILD_DIR SOURCE_DIR STDLIB_MODULES
+# Exits 77 (skipped) only for the empty-root part, when neither root nor a
+# user namespace is at hand.
+set -euo pipefail
+kmpack=$1 build=$(realpath "$2") src=$(realpath "$3") stdlib_modules=$4
+work=$(mktemp -d /tmp/kmpack-onefile.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+out=$work/out
+passed=0
+pass() { passed=$((passed + 1)); }
+fail() { echo "FAILED: $*"; exit 1; }
+
+"$kmpack" link -B "$build" -o "$out" --progress=plain >"$work/link-dir.log" 2>&1 ||
+  { cat "$work/link-dir.log"; fail "the directory-mode link failed"; }
+[ -d "$out/lib" ] && [ -f "$out/python.km._pth" ] || fail "the directory-mode link wrote no lib/ or ._pth"
+"$kmpack" link -B "$build" -o "$out" --onefile --progress=plain >"$work/link.log" 2>&1 ||
+  { cat "$work/link.log"; fail "the --onefile link failed"; }
+grep -q 'in one file' "$work/link.log" || fail "the link did not say it made one file: $(tail -n 3 "$work/link.log")"
+listing=$(cd "$out" && ls -A)
+[ "$listing" = "$(printf '.debug\n.kmpack.lock\npython.km')" ] || fail "the output directory holds more: $listing"
+pass
+
+sections=$(readelf -S -W "$out/python.km")
+if grep -qE '\.dynamic|\.interp' <<<"$sections"; then fail "python.km has a .dynamic or .interp section"; fi
+if grep -qE '\.debug_|\.symtab' <<<"$sections"; then fail "python.km is not stripped"; fi
+pass
+
+# Nothing of the build machine in any member (most are deflated: read them).
+interpreter_dir=$("$out/python.km" -c 'import json, sys; print(json.load(open(sys.argv[1]))["interpreter_dir"])' \
+  "$build/kmpack-build.json")
+"$out/python.km" - "$out/python.km" "$build" "$src" ${interpreter_dir:+"$interpreter_dir"} <<'EOF'
+import sys, zipfile
+archive, *paths = sys.argv[1:]
+z = zipfile.ZipFile(archive)
+names = z.namelist()
+assert "lib/python3.11/os.py" in names and "lib/python3.11/os.pyc" in names, names[:20]
+assert "lib/_kmpack_finder.pyc" in names and "lib/kmhello/data/greeting.txt" in names
+assert not [n for n in names if "__pycache__" in n], "a __pycache__ member"
+bad = [(n, p) for n in names for p in paths if p.encode() in z.read(n)]
+assert not bad, "members name the build machine: %s" % bad[:5]
+print("ok archive: %d members" % len(names))
+EOF
+pass
+
+# The one file, alone in an empty root.
+root=$work/root
+mkdir -p "$root/checks" "$root/bin"
+cp "$out/python.km" "$root/python.km"
+ln -s ../python.km "$root/bin/py"
+for check in "$src"/examples/*/kmcheck.py; do
+  cp "$check" "$root/checks/$(basename "$(dirname "$check")").py"
+done
+cat >"$root/checks/stdlib.py" <<EOF
+import importlib, os
+assert not os.path.exists("/usr") and not os.path.exists("/etc"), "not an empty root"
+for name in "$stdlib_modules".split(","):
+    importlib.import_module(name)
+print("ok stdlib: $stdlib_modules")
+EOF
+cat >"$root/checks/layout.py" <<'EOF'
+import json, os, sys, sysconfig, traceback
+exe = "/python.km"
+stdlib = exe + "/lib/python%d.%d" % sys.version_info[:2]
+assert sys.prefix == exe and sys.exec_prefix == exe, (sys.prefix, sys.exec_prefix)
+assert sys.path == [exe + "/lib", stdlib], sys.path
+assert sysconfig.get_paths()["stdlib"] == stdlib, sysconfig.get_paths()
+assert os.__file__.startswith(stdlib + "/os.py"), os.__file__
+assert json.__file__.startswith(stdlib + "/json/__init__.py"), json.__file__
+assert sys.flags.isolated == 1, sys.flags
+try:
+    json.loads("not json")
+except ValueError:
+    text = traceback.format_exc()
+assert "json/decoder.py" in text and "raise JSONDecodeError" in text, text
+print("ok layout:", sys.executable)
+EOF
+chroot=$(command -v chroot || echo /usr/sbin/chroot)
+if [ "$(id -u)" -eq 0 ]; then
+  in_root=("$chroot" "$root")
+elif unshare -r true 2>/dev/null; then
+  in_root=("$(command -v unshare)" -r "$chroot" "$root")
+else
+  echo "skipped: the empty-root checks need root or user namespaces ($passed passed before)"
+  exit 77
+fi
+for check in "$root"/checks/*.py; do
+  env -i "${in_root[@]}" /python.km "/checks/$(basename "$check")"
+  pass
+done
+# By PATH, and through a symbolic link.
+[ "$(env -i PATH=/ "${in_root[@]}" python.km -c 'import kmhello; print(kmhello.add(40, 2))')" = 42 ] ||
+  fail "python.km found by PATH does not run"
+pass
+[ "$(env -i "${in_root[@]}" /bin/py -c 'import kmhello, sys; print(kmhello.add(1, 2), sys.prefix)')" = "3 /python.km" ] ||
+  fail "python.km through a symbolic link does not run from its archive"
+pass
+
+# Stripped, it has no archive, and says so.
+strip -o "$work/stripped.km" "$out/python.km"
+if message=$("$work/stripped.km" -c pass 2>&1); then fail "a stripped --onefile python.km ran"; fi
+grep -q 'carries no standard library' <<<"$message" || fail "a stripped python.km says: $message"
+pass
+echo "$passed passed, 0 failed"
