@@ -239,12 +239,16 @@ fi
 # ---------------------------------------------------------------- import
 if ! skipped import; then
     say "import speed: every example extension module, python.km vs dynamic /usr/bin/python3"
-    # Every extension module (a .so exporting PyInit_<name>) of the examples.
-    "$py" - "$ex" >"$out/import_all.py" <<'PY'
+    # Every extension module (a .so exporting PyInit_<name>) of the examples:
+    # of the modules modules.txt names, not of the interpreter kmpack added.
+    "$py" - "$ex" "$repo/modules.txt" >"$out/import_all.py" <<'PY'
 import json, os, sys
-ex = sys.argv[1]
+ex, manifest = sys.argv[1:3]
+listed = {line.split()[0] for line in open(manifest) if line.split() and not line.lstrip().startswith("#")}
 b = json.load(open(os.path.join(ex, "kmpack-build.json")))
 for m in b["modules"]:
+    if m["name"] not in listed:
+        continue
     for so in m["shared_objects"]:
         rel = so["path"]
         meta = os.path.join(ex, "modules", m["name"], "lib", rel[: -len(".so")] + ".km.json")
@@ -265,6 +269,12 @@ PY
     cp -r -- "$ex/dist" "$ex/dist-nosite"
     grep -vx 'import site' "$ex/dist/python.km._pth" >"$ex/dist-nosite/python.km._pth" || true
     "$ex/dist-nosite/python.km" "$out/import_all.py" || die "python.km without site cannot import the examples"
+    # The same link as one file (--onefile): the run-time tree is a zip
+    # archive in python.km, read by zipimport.
+    "$kmpack" link -B "$ex" -o "$ex/dist-onefile" --onefile -q >"$out/onefile-link.log" 2>&1 ||
+        { tail -30 "$out/onefile-link.log" >&2; die "kmpack link --onefile failed"; }
+    kmone=$ex/dist-onefile/python.km
+    "$kmone" "$out/import_all.py" || die "python.km --onefile cannot import the examples"
     # PYTHONPATH is for the dynamic interpreter; python.km ignores it (its
     # ._pth makes it isolated).
     "$py" "$here/interleave.py" --runs "$import_runs" --warmup 5 --env "PYTHONPATH=$pypath" \
@@ -273,18 +283,25 @@ PY
         "import:python3=$(argv "$py" "$out/import_all.py")" \
         "import:python3-S=$(argv "$py" -S "$out/import_all.py")" \
         "import:python.km-nosite=$(argv "$ex/dist-nosite/python.km" "$out/import_all.py")" \
+        "import:python.km-onefile=$(argv "$kmone" "$out/import_all.py")" \
         "startup:python.km=$(argv "$km" -c pass)" \
+        "startup:python.km-onefile=$(argv "$kmone" -c pass)" \
         "startup:python3=$(argv "$py" -c pass)" \
         "startup:python3-S=$(argv "$py" -S -c pass)" \
         "startup:python.km-nosite=$(argv "$ex/dist-nosite/python.km" -c pass)"
     report add-interleave "$out/import.json"
     report compare "import all examples (python.km vs python3)" import python.km python3 --unit ms \
         --min-ratio 1.4286 --goal "python.km <= 0.7 x dynamic"
+    report compare "import all examples (python.km --onefile vs python3)" import python.km-onefile python3 --unit ms \
+        --min-ratio 1.4286 --goal "python.km --onefile <= 0.7 x dynamic"
+    report compare "import all examples (python.km --onefile vs python.km)" import python.km-onefile python.km --unit ms
     report compare "import all examples, CPU time (python.km vs python3)" import-cpu python.km python3 --unit ms
     report compare "import all examples (python.km vs python3 -S)" import python.km python3-S --unit ms
     report compare "import all examples (python.km without site vs python3)" import python.km-nosite python3 \
         --unit ms
     report compare "interpreter start-up, -c pass (python.km vs python3)" startup python.km python3 --unit ms
+    report compare "interpreter start-up, -c pass (python.km --onefile vs python3)" startup python.km-onefile python3 \
+        --unit ms --min-ratio 1.6667 --goal "python.km --onefile <= 0.6 x dynamic"
     report compare "interpreter start-up, -c pass (python.km without site vs python3 -S)" startup \
         python.km-nosite python3-S --unit ms
 fi
