@@ -33,25 +33,29 @@ void unpack_wheels(const ModuleWork &m) {
             extract_archive(entry.path(), m.dirs.lib());
 }
 
-void run_package_build(ModuleWork &m, const Toolchain &toolchain, const fs::path &capture, Host &host) {
+void run_package_build(ModuleWork &m, const Toolchain &toolchain, const ModuleOptions &options, Host &host) {
     BuildKind kind = package_build_kind(m);
     host.status.phase(m.spec->name, kind == BuildKind::SetupPy ? "build" : "build/pip");
-    Command c = package_build_command(m, kind, toolchain.python, toolchain.tools(), capture);
+    Command c = package_build_command(m, kind, toolchain.python, toolchain.tools(), options.capture_tool,
+                                      options.launcher);
     CommandResult result = host.runner.run(c);
     if (!result.ok())
         throw Error(m.spec->name + ": the package's build failed (" + result.describe() + ")\n" +
-                    log_tail(m.dirs.log(), 15) + "  full log: " + m.dirs.log().string());
+                    log_tail(m.dirs.log(), 15) + launcher_hint(options.launcher) +
+                    "  full log: " + m.dirs.log().string());
     if (kind == BuildKind::Pip)
         unpack_wheels(m);
 }
 
 } // namespace
 
-std::map<std::string, std::string> build_environment(const ModuleWork &m) {
+std::map<std::string, std::string> build_environment(const ModuleWork &m, const Launcher &launcher) {
     const ModuleSpec &spec = *m.spec;
     std::map<std::string, std::string> env = spec.env;
     env[kCaptureLogEnv] = m.dirs.capture_log().string();
     env[kCaptureMapDirEnv] = m.dirs.maps().string();
+    // Set even when empty, so that one in kmpack's own environment is not inherited.
+    env[kCaptureLauncherEnv] = launcher_env_value(launcher.argv);
     env["PYTHONDONTWRITEBYTECODE"] = "1";
     if (!std::getenv("SOURCE_DATE_EPOCH") && !spec.env.count("SOURCE_DATE_EPOCH"))
         env["SOURCE_DATE_EPOCH"] = "315532800";
@@ -76,11 +80,11 @@ BuildKind package_build_kind(const ModuleWork &m) {
 }
 
 Command package_build_command(const ModuleWork &m, BuildKind kind, const PythonInfo &py, const PythonInfo *tools,
-                              const fs::path &capture) {
+                              const fs::path &capture, const Launcher &launcher) {
     Command c;
     c.cwd = m.package_dir;
     c.output = m.dirs.log();
-    c.env = build_environment(m);
+    c.env = build_environment(m, launcher);
     c.env["CC"] = wrapped(capture, py.cc);
     c.env["CXX"] = wrapped(capture, py.cxx);
     c.env["LDSHARED"] = wrapped(capture, py.ldshared);
@@ -126,10 +130,10 @@ void prepare_module(ModuleWork &m, const Toolchain &toolchain, const ModuleOptio
     host.status.phase(spec.name, "fetch");
     m.package_dir = fetch_source(spec, m.dirs.source(), host.runner, m.dirs.log());
     if (spec.build == BuildKind::CPython)
-        build_cpython(spec, m.package_dir, m.dirs.work, options.capture_tool, build_environment(m), options.jobs,
-                      m.dirs.log(), host.runner, host.status);
+        build_cpython(spec, m.package_dir, m.dirs.work, options.capture_tool, options.launcher,
+                      build_environment(m, options.launcher), options.jobs, m.dirs.log(), host.runner, host.status);
     else
-        run_package_build(m, toolchain, options.capture_tool, host);
+        run_package_build(m, toolchain, options, host);
 }
 
 void build_packages(std::vector<ModuleWork> &work, size_t first, const Toolchain &toolchain,

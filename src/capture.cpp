@@ -2,6 +2,7 @@
 
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
+#include "kmpack/launcher.h"
 #include "kmpack/process.h"
 
 #include <atomic>
@@ -102,16 +103,27 @@ int capture_main(int argc, char **argv) {
     if (argc < 2) {
         std::cerr << "kmpack-capture: usage: kmpack-capture REAL-TOOL [ARGS...]\n"
                      "  Runs REAL-TOOL with ARGS and appends {cwd, argv} to $" << kCaptureLogEnv
-                  << ".\n  kmpack sets CC, CXX and LDSHARED to it while building a package.\n";
+                  << ".\n  A compile runs through the launcher in $" << kCaptureLauncherEnv
+                  << ", if any.\n  kmpack sets CC, CXX and LDSHARED to it while building a package.\n";
         return 2;
     }
     const char *log = std::getenv(kCaptureLogEnv);
     const char *map_dir = std::getenv(kCaptureMapDirEnv);
+    const char *launcher_env = std::getenv(kCaptureLauncherEnv);
+    std::vector<std::string> launcher;
+    try {
+        launcher = parse_launcher_env(launcher_env ? launcher_env : "");
+    } catch (const Error &e) {
+        std::cerr << "kmpack-capture: " << e.what() << "\n";
+        return 2;
+    }
     CaptureRecord record;
     record.argv.assign(argv + 1, argv + argc);
     record.cwd = std::filesystem::current_path();
     Command command;
-    command.argv = record.argv;
+    // The log keeps the compiler's own argv: what the launcher runs.
+    command.argv = launched(launcher, record.argv);
+    bool through_launcher = command.argv.size() != record.argv.size();
     if (log && map_dir && is_shared_link(record.argv)) {
         // Ask the linker which archive members it pulls into this .so.
         static std::atomic<unsigned> counter{0};
@@ -128,6 +140,9 @@ int capture_main(int argc, char **argv) {
         return 127;
     }
     record.exit_code = result.signal ? 128 + result.signal : result.exit_code;
+    if (through_launcher && !result.ok())
+        std::cerr << "kmpack-capture: the compile ran through the launcher " << shell_quote(launcher) << " and failed ("
+                  << result.describe() << ")\n";
     if (log) {
         try {
             append_capture_record(log, record);

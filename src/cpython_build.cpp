@@ -59,21 +59,22 @@ std::vector<std::pair<std::string, Command>> cpython_build_commands(const Module
 }
 
 CPythonLayout build_cpython(const ModuleSpec &spec, const fs::path &source_dir, const fs::path &work,
-                            const fs::path &capture, const std::map<std::string, std::string> &env, unsigned jobs,
-                            const fs::path &log, CommandRunner &runner, Status &status) {
+                            const fs::path &capture, const Launcher &launcher,
+                            const std::map<std::string, std::string> &env, unsigned jobs, const fs::path &log,
+                            CommandRunner &runner, Status &status) {
     for (const auto &[phase, command] : cpython_build_commands(spec, source_dir, work, capture, env, jobs, log)) {
         status.phase(spec.name, phase);
         CommandResult result = runner.run(command);
         if (!result.ok()) {
             throw Error(spec.name + ": CPython's " + phase + " failed (" + result.describe() + ")\n" +
-                        log_tail(log, 15) +
-                        "  full log: " + log.string() + "\n  command: " + shell_quote(command.argv));
+                        log_tail(log, 15) + launcher_hint(launcher) + "  full log: " + log.string() +
+                        "\n  command: " + shell_quote(command.argv));
         }
     }
     CPythonLayout layout = cpython_layout(source_dir, work);
     status.phase(spec.name, "neutral prefix");
     for (const auto &lib : installed_libpythons(layout.prefix))
-        neutralize_libpython_prefix(ModuleLayout{work}.capture_log(), source_dir, lib, runner, log);
+        neutralize_libpython_prefix(ModuleLayout{work}.capture_log(), source_dir, lib, launcher.argv, runner, log);
     return layout;
 }
 

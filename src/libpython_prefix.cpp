@@ -2,6 +2,7 @@
 
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
+#include "kmpack/launcher.h"
 
 #include <llvm/Object/Archive.h>
 #include <llvm/Object/ArchiveWriter.h>
@@ -64,20 +65,23 @@ void replace_archive_member(const fs::path &archive, const fs::path &object) {
 }
 
 void neutralize_libpython_prefix(const fs::path &capture_log, const fs::path &source_dir, const fs::path &libpython,
-                                 CommandRunner &runner, const fs::path &log) {
+                                 const std::vector<std::string> &launcher, CommandRunner &runner,
+                                 const fs::path &log) {
     fs::path object = source_dir / "Modules" / ".kmpack-neutral" / "getpath.o";
     auto compile = neutral_getpath_compile(read_capture_log(capture_log), object);
     if (!compile)
         throw Error(capture_log.string() + ": no compile of Modules/getpath.o captured; is this a CPython build?");
     fs::create_directories(object.parent_path());
     Command c;
-    c.argv = compile->argv;
+    c.argv = launched(launcher, compile->argv);
     c.cwd = compile->cwd;
     c.output = log;
     append_file(log, "$ " + shell_quote(c.argv) + "\n");
     CommandResult result = runner.run(c);
     if (!result.ok())
-        throw Error("compiling getpath.c with a neutral prefix failed (" + result.describe() + "): " + log.string());
+        throw Error("compiling getpath.c with a neutral prefix" +
+                    (launcher.empty() ? std::string() : " through the launcher " + shell_quote(launcher)) +
+                    " failed (" + result.describe() + "): " + log.string());
     replace_archive_member(libpython, object);
 }
 

@@ -9,7 +9,8 @@ namespace kmpack {
 std::vector<std::string> compile_command(const LinkOptions &options, const fs::path &build_dir,
                                          const fs::path &source, const fs::path &object, bool runtime,
                                          const std::vector<fs::path> &includes) {
-    std::vector<std::string> argv = options.cc;
+    std::vector<std::string> argv = options.launcher.argv;
+    argv.insert(argv.end(), options.cc.begin(), options.cc.end());
     argv.insert(argv.end(), {"-c", "-O2"});
     for (const auto &dir : includes)
         argv.insert(argv.end(), {"-I", in_build(dir, build_dir).string()});

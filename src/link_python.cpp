@@ -32,7 +32,8 @@ struct LinkSite {
 
 // Runs `argv` in the build directory with the command line and its output
 // in the log; Error with the output's tail on failure.
-void run_step(const LinkSite &site, const std::vector<std::string> &argv, const std::string &what, Host &host) {
+void run_step(const LinkSite &site, const std::vector<std::string> &argv, const std::string &what, Host &host,
+              const std::string &hint = "") {
     append_file(site.log, "$ " + shell_quote(argv) + "\n");
     Command c;
     c.argv = argv;
@@ -40,7 +41,7 @@ void run_step(const LinkSite &site, const std::vector<std::string> &argv, const 
     c.output = site.log;
     auto result = host.runner.run(c);
     if (!result.ok())
-        throw Error(what + " failed (" + result.describe() + ")\n" + log_tail(site.log, 12) +
+        throw Error(what + " failed (" + result.describe() + ")\n" + log_tail(site.log, 12) + hint +
                     "  command and output: " + site.log.string());
 }
 
@@ -70,7 +71,7 @@ std::vector<fs::path> compile_registration(const LinkPlan &plan, const LinkOptio
     std::vector<fs::path> objects(compiles.size());
     parallel_for(compiles.size(), options.jobs, [&](size_t i) {
         run_step(site, compile_command(options, site.layout.root, compiles[i].first, compiles[i].second),
-                 "compiling " + compiles[i].first.string(), host);
+                 "compiling " + compiles[i].first.string(), host, launcher_hint(options.launcher));
         objects[i] = compiles[i].second;
     });
     return objects;
@@ -86,7 +87,7 @@ fs::path main_object(const LinkPlan &plan, const LinkOptions &options, const Lin
         if (!options.cpython_tree.empty())
             includes = {fs::absolute(options.cpython_tree), fs::absolute(options.cpython_tree) / "Include"};
         run_step(site, compile_command(options, site.layout.root, main_c, main_o, true, includes),
-                 "compiling python.km's --onefile main", host);
+                 "compiling python.km's --onefile main", host, launcher_hint(options.launcher));
         return main_o;
     }
     if (fs::exists(plan.main_object, ec))
@@ -96,7 +97,7 @@ fs::path main_object(const LinkPlan &plan, const LinkOptions &options, const Lin
                              "int Py_BytesMain(int argc, char **argv);\n"
                              "int main(int argc, char **argv) { return Py_BytesMain(argc, argv); }\n");
     run_step(site, compile_command(options, site.layout.root, main_c, main_o, false),
-             "compiling the interpreter's main", host);
+             "compiling the interpreter's main", host, launcher_hint(options.launcher));
     return main_o;
 }
 
@@ -148,7 +149,7 @@ fs::path main_table(const LinkPlan &plan, const LinkOptions &options, const Link
     fs::path table_c = site.payload() / "km_main_table.c", table_o = site.payload() / "km_main_table.o";
     write_text_if_changed(table_c, emit_main_table_c(program, linked_library_names(plan.system, search)));
     run_step(site, compile_command(options, site.layout.root, table_c, table_o), "compiling the main program's table",
-             host);
+             host, launcher_hint(options.launcher));
     return table_o;
 }
 

@@ -173,6 +173,7 @@ void link_if_stale(const BuildOptions &options, const BuildLayout &layout, const
                    Host &host, BuildResult &result) {
     LinkOptions link = options.link_options;
     link.jobs = options.jobs;
+    link.launcher = options.launcher;
     fs::path out_dir = fs::absolute(link.output_dir.empty() ? layout.dist() : link.output_dir);
     std::string key = link_key(record_text, link, out_dir);
     if (link_current(layout, out_dir, key) && !options.force_all && options.force.empty()) {
@@ -218,7 +219,11 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
     PythonInfo host_python = query_python(host.runner, options.python);
     fs::path cache_dir = options.cache_dir.empty() ? default_cache_dir() : fs::absolute(options.cache_dir);
     add_default_interpreter(manifest, options, host_python, cache_dir, host);
-    ModuleOptions module_options{capture_tool(options), options.jobs, options.force_all, options.force, cache_dir};
+    ModuleOptions module_options{capture_tool(options), options.launcher, options.jobs, options.force_all,
+                                 options.force, cache_dir};
+    if (!options.launcher.empty())
+        host.status.note("compiles through the launcher " + shell_quote(options.launcher.argv) + " (" +
+                         options.launcher.origin + ")");
     std::vector<ModuleWork> work = module_work(manifest, layout);
     remove_dead_runs_temporaries(layout, work, host.status);
     Outcomes outcomes(initial_outcomes(work), options.keep_going, host.status);

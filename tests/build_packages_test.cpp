@@ -4,6 +4,8 @@
 
 #include "kmpack/build_cache.h"
 #include "kmpack/capture.h"
+#include "kmpack/error.h"
+#include "kmpack/launcher.h"
 #include "kmpack/fs.h"
 #include "kmpack/manifest.h"
 #include "fake_runner.h"
@@ -44,7 +46,7 @@ TEST_CASE("build_packages: setup.py builds into the module's lib/ under the capt
     Fixture f;
     write_file_atomic(f.dir / "src/setup.py", "");
     REQUIRE(package_build_kind(f.work) == BuildKind::SetupPy);
-    Command c = package_build_command(f.work, BuildKind::SetupPy, f.py, nullptr, "/k/kmpack-capture");
+    Command c = package_build_command(f.work, BuildKind::SetupPy, f.py, nullptr, "/k/kmpack-capture", {});
     CHECK(c.argv == std::vector<std::string>{"/opt/py/bin/python3", "setup.py", "build", "--build-lib",
                                              f.work.dirs.lib().string(), "--build-temp", f.work.dirs.temp().string()});
     CHECK(c.cwd == f.dir / "src");
@@ -53,6 +55,7 @@ TEST_CASE("build_packages: setup.py builds into the module's lib/ under the capt
     CHECK(c.env.at("LDSHARED") == "/k/kmpack-capture gcc -pthread -shared");
     CHECK(c.env.at("LDCXXSHARED") == "/k/kmpack-capture gcc -pthread -shared"); // none of its own
     CHECK(c.env.at(kCaptureLogEnv) == f.work.dirs.capture_log().string());
+    CHECK(c.env.at(kCaptureLauncherEnv).empty()); // none, and not one kmpack inherited
     CHECK(c.env.at("FOO") == "bar");
     CHECK(c.env.at("PYTHONDONTWRITEBYTECODE") == "1");
     CHECK(c.env.at("CFLAGS").find("-ffile-prefix-map=" + f.work.dirs.work.string() + "=/kmpack/pkg") !=
@@ -67,7 +70,7 @@ TEST_CASE("build_packages: pip builds a wheel offline, and meson-python keeps it
     REQUIRE(package_build_kind(f.work) == BuildKind::Pip);
     PythonInfo tools = f.py;
     tools.site_packages = {"/usr/lib/python3/dist-packages", "/usr/local/lib/python3.11/dist-packages"};
-    Command c = package_build_command(f.work, BuildKind::Pip, f.py, &tools, "cap");
+    Command c = package_build_command(f.work, BuildKind::Pip, f.py, &tools, "cap", {});
     std::vector<std::string> pip = {"/opt/py/bin/python3", "-m", "pip", "wheel", "--no-build-isolation", "--no-deps",
                                     "--no-index", "--wheel-dir", f.work.dirs.wheel().string()};
     std::vector<std::string> want = pip;
@@ -77,7 +80,7 @@ TEST_CASE("build_packages: pip builds a wheel offline, and meson-python keeps it
     CHECK(c.env.at("PYTHONPATH") == "/usr/lib/python3/dist-packages:/usr/local/lib/python3.11/dist-packages");
 
     write_file_atomic(f.dir / "src/pyproject.toml", "[build-system]\nbuild-backend = 'mesonpy'\n");
-    c = package_build_command(f.work, BuildKind::Pip, f.py, nullptr, "cap");
+    c = package_build_command(f.work, BuildKind::Pip, f.py, nullptr, "cap", {});
     want = pip;
     want.insert(want.end(), {"--config-settings=builddir=" + f.work.dirs.meson_build().string(), "--",
                              (f.dir / "src").string()});
@@ -85,10 +88,10 @@ TEST_CASE("build_packages: pip builds a wheel offline, and meson-python keeps it
 
     // Build tools of another Python version, or a PYTHONPATH of the line's own, are not lent.
     tools.version = "3.12";
-    CHECK_FALSE(package_build_command(f.work, BuildKind::Pip, f.py, &tools, "cap").env.count("PYTHONPATH"));
+    CHECK_FALSE(package_build_command(f.work, BuildKind::Pip, f.py, &tools, "cap", {}).env.count("PYTHONPATH"));
     tools.version = "3.11";
     f.spec.env["PYTHONPATH"] = "/mine";
-    CHECK(package_build_command(f.work, BuildKind::Pip, f.py, &tools, "cap").env.at("PYTHONPATH") == "/mine");
+    CHECK(package_build_command(f.work, BuildKind::Pip, f.py, &tools, "cap", {}).env.at("PYTHONPATH") == "/mine");
 }
 
 TEST_CASE("build_packages: a module runs its build once, then is current until its source changes") {
@@ -125,4 +128,71 @@ TEST_CASE("build_packages: a module runs its build once, then is current until i
     CHECK_THROWS_WITH(prepare_module(again, t, {}, host),
                       Catch::StartsWith("pkg: the package's build failed (exit status 1)") &&
                           Catch::Contains("| error: no compiler") && Catch::Contains(f.work.dirs.log().string()));
+}
+
+TEST_CASE("build_packages: a launcher reaches the capture wrapper only; the build sees the same CC") {
+    Fixture f;
+    write_file_atomic(f.dir / "src/setup.py", "");
+    Launcher launcher{{"/usr/bin/ccache"}, "--launcher"};
+    Command plain = package_build_command(f.work, BuildKind::SetupPy, f.py, nullptr, "/k/kmpack-capture", {});
+    Command with = package_build_command(f.work, BuildKind::SetupPy, f.py, nullptr, "/k/kmpack-capture", launcher);
+    CHECK(parse_launcher_env(with.env.at(kCaptureLauncherEnv)) == launcher.argv);
+    with.env.erase(kCaptureLauncherEnv);
+    plain.env.erase(kCaptureLauncherEnv);
+    CHECK(with.env == plain.env); // CC, CXX, LDSHARED and the flags are those without a launcher
+    CHECK(with.argv == plain.argv);
+    CHECK(with.env.at("CC") == "/k/kmpack-capture gcc -pthread");
+}
+
+TEST_CASE("build_packages: a build that fails under a launcher says the compiles ran through it") {
+    Fixture f;
+    write_file_atomic(f.dir / "src/setup.py", "");
+    test::FakeRunner runner;
+    test::RecordingStatus status;
+    Host host{runner, status};
+    runner.on({f.py.executable, "setup.py", "build"}, {"distcc[1] ERROR: failed to distribute\n", {1, 0}, nullptr});
+    Toolchain t;
+    t.python = f.py;
+    t.identity = "toolchain";
+    ModuleOptions options;
+    options.capture_tool = "/k/kmpack-capture";
+    options.launcher = {{"/usr/bin/distcc"}, "KMPACK_LAUNCHER"};
+    CHECK_THROWS_WITH(prepare_module(f.work, t, options, host),
+                      Catch::StartsWith("pkg: the package's build failed (exit status 1)") &&
+                          Catch::Contains("| distcc[1] ERROR: failed to distribute") &&
+                          Catch::Contains("the compiles ran through the launcher /usr/bin/distcc (KMPACK_LAUNCHER)") &&
+                          Catch::Contains(f.work.dirs.log().string()));
+    auto builds = runner.matching({f.py.executable, "setup.py"});
+    REQUIRE(builds.size() == 1);
+    CHECK(builds[0].env.at(kCaptureLauncherEnv) == "[\"/usr/bin/distcc\"]");
+    CHECK_FALSE(std::filesystem::exists(f.work.dirs.record())); // nothing recorded as built
+}
+
+TEST_CASE("build_packages: the interpreter's configure, make and make install carry the launcher too") {
+    Fixture f;
+    f.spec.build = BuildKind::CPython;
+    write_file_atomic(f.dir / "src/configure", "#!/bin/sh\n");
+    test::FakeRunner runner;
+    test::RecordingStatus status;
+    Host host{runner, status};
+    runner.on({"./configure"}, {"", {}, nullptr});
+    runner.on({"make"}, {"", {}, nullptr});
+    runner.on({"make", "install"}, {"gcc: fatal error: no input files\n", {2, 0}, nullptr});
+    ModuleOptions options;
+    options.capture_tool = "/k/kmpack-capture";
+    options.launcher = {{"/usr/bin/ccache"}, "--launcher"};
+    Toolchain own;
+    own.python = f.py;
+    own.identity = "gcc 12";
+    CHECK_THROWS_WITH(prepare_module(f.work, own, options, host),
+                      Catch::StartsWith("pkg: CPython's install failed (exit status 2)") &&
+                          Catch::Contains("the compiles ran through the launcher /usr/bin/ccache (--launcher)"));
+    for (const auto &step : std::vector<std::vector<std::string>>{{"./configure"}, {"make", "-j1"}, {"make", "install"}}) {
+        auto ran = runner.matching(step);
+        INFO(step.front() << " " << step.back());
+        REQUIRE(ran.size() == 1);
+        CHECK(ran[0].env.at(kCaptureLauncherEnv) == "[\"/usr/bin/ccache\"]");
+        for (const auto &arg : ran[0].argv)
+            CHECK(arg.find("ccache") == std::string::npos); // CC stays the wrapper and the compiler
+    }
 }

@@ -1,5 +1,6 @@
 #include "kmpack/capture.h"
 #include "kmpack/error.h"
+#include "kmpack/launcher.h"
 #include "test_util.h"
 
 #include <catch2/catch.hpp>
@@ -90,4 +91,80 @@ TEST_CASE("capture: an exit status that is not an int is refused (found by fuzzi
     }
     write_file_atomic(dir / "log.jsonl", "{\"argv\":[\"gcc\"],\"cwd\":\"/w\",\"exit\":-1}\n");
     CHECK(read_capture_log(dir / "log.jsonl").at(0).exit_code == -1);
+}
+
+namespace {
+
+// A launcher that notes the command it is given in `dir`/launched.txt, then
+// runs it, or fails with `fail` without running it.
+std::string fake_launcher(const test::TempDir &dir, int fail = 0) {
+    std::string path = (dir / "launcher.sh").string();
+    write_file_atomic(path, "#!/bin/sh\necho \"$*\" >> '" + (dir / "launched.txt").string() + "'\n" +
+                                (fail ? "echo 'launcher: cannot reach a host' >&2\nexit " + std::to_string(fail) + "\n"
+                                      : "[ \"$1\" = --launcher-arg ] && shift\nexec \"$@\"\n"));
+    std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+    return path;
+}
+
+} // namespace
+
+TEST_CASE("capture: compiles run through the launcher, links do not, and the log has the compiler's argv") {
+    test::TempDir dir;
+    write_file_atomic(dir / "x.c", "int f(void) { return 1; }\n");
+    Command c;
+    c.cwd = dir.path();
+    c.env[kCaptureLogEnv] = (dir / "log.jsonl").string();
+    c.env[kCaptureMapDirEnv] = dir.path().string();
+    c.env[kCaptureLauncherEnv] = launcher_env_value({fake_launcher(dir), "--launcher-arg"});
+    c.output = dir / "out.log";
+    SystemRunner runner;
+    c.argv = {KMPACK_CAPTURE_TOOL, "gcc", "-fPIC", "-c", "x.c", "-o", "x.o"};
+    REQUIRE(runner.run(c).ok());
+    c.argv = {KMPACK_CAPTURE_TOOL, "gcc", "-shared", "x.o", "-o", "libx.so"};
+    REQUIRE(runner.run(c).ok());
+    c.argv = {KMPACK_CAPTURE_TOOL, "gcc", "-E", "-c", "x.c", "-o", "x.i"};
+    REQUIRE(runner.run(c).ok());
+    CHECK(std::filesystem::exists(dir / "x.o"));
+    CHECK(std::filesystem::exists(dir / "libx.so"));
+    // The launcher is given its own words, then the compiler's call; only the compile.
+    CHECK(read_file(dir / "launched.txt") == "--launcher-arg gcc -fPIC -c x.c -o x.o\n");
+    auto records = read_capture_log(dir / "log.jsonl");
+    REQUIRE(records.size() == 3);
+    CHECK(records[0].argv == std::vector<std::string>{"gcc", "-fPIC", "-c", "x.c", "-o", "x.o"});
+    CHECK(records[1].argv == std::vector<std::string>{"gcc", "-shared", "x.o", "-o", "libx.so"});
+    CHECK_FALSE(records[1].map.empty()); // the link still gets its map
+
+    // Without the variable, or with it empty, the compiler runs alone.
+    c.env[kCaptureLauncherEnv] = "";
+    c.argv = {KMPACK_CAPTURE_TOOL, "gcc", "-fPIC", "-c", "x.c", "-o", "x2.o"};
+    REQUIRE(runner.run(c).ok());
+    CHECK(read_file(dir / "launched.txt") == "--launcher-arg gcc -fPIC -c x.c -o x.o\n");
+}
+
+TEST_CASE("capture: a launcher that fails fails the compile, says so and is logged with its status") {
+    test::TempDir dir;
+    write_file_atomic(dir / "x.c", "int f(void) { return 1; }\n");
+    Command c;
+    c.cwd = dir.path();
+    c.env[kCaptureLogEnv] = (dir / "log.jsonl").string();
+    c.env[kCaptureLauncherEnv] = launcher_env_value({fake_launcher(dir, 3)});
+    c.output = dir / "out.log";
+    c.argv = {KMPACK_CAPTURE_TOOL, "gcc", "-c", "x.c", "-o", "x.o"};
+    SystemRunner runner;
+    CHECK(runner.run(c).exit_code == 3);
+    CHECK_FALSE(std::filesystem::exists(dir / "x.o"));
+    std::string out = read_file(dir / "out.log");
+    CHECK_THAT(out, Catch::Contains("launcher: cannot reach a host\n"));
+    CHECK_THAT(out, Catch::Contains("kmpack-capture: the compile ran through the launcher " +
+                                    (dir / "launcher.sh").string() + " and failed (exit status 3)"));
+    auto records = read_capture_log(dir / "log.jsonl");
+    REQUIRE(records.size() == 1);
+    CHECK(records[0].exit_code == 3);
+    CHECK(records[0].argv == std::vector<std::string>{"gcc", "-c", "x.c", "-o", "x.o"});
+
+    // A launcher variable that is not one is an error of the wrapper, no compile.
+    c.env[kCaptureLauncherEnv] = "ccache";
+    CHECK(runner.run(c).exit_code == 2);
+    CHECK_THAT(read_file(dir / "out.log"), Catch::Contains("kmpack-capture: $KMPACK_CAPTURE_LAUNCHER is not a launcher"));
+    CHECK(read_capture_log(dir / "log.jsonl").size() == 1);
 }

@@ -5,6 +5,7 @@
 #include "test_util.h"
 
 #include <catch2/catch.hpp>
+#include <map>
 
 using namespace kmpack;
 
@@ -15,8 +16,10 @@ struct Ran {
     std::string output; // stdout and stderr
 };
 
-Ran kmpack_cli(const std::vector<std::string> &args, const test::TempDir &dir) {
+Ran kmpack_cli(const std::vector<std::string> &args, const test::TempDir &dir,
+               const std::map<std::string, std::string> &env = {}) {
     Command c;
+    c.env = env;
     c.argv = {KMPACK_TOOL};
     c.argv.insert(c.argv.end(), args.begin(), args.end());
     c.cwd = dir.path();
@@ -87,4 +90,45 @@ TEST_CASE("cli: a --python that is not there, or too old, stops the build before
     CHECK(old.status == 1);
     CHECK_THAT(old.output, Catch::Contains("is Python 3.10; kmpack needs Python 3.11 or later"));
     CHECK_FALSE(std::filesystem::exists(dir / "b2/modules/kmhello"));
+}
+
+TEST_CASE("cli: a launcher that is not there stops build and link before anything is built") {
+    test::TempDir dir;
+    write_file_atomic(dir / "modules.txt", "kmhello " + (test::source_dir() / "examples/kmhello").string() + "\n");
+    Ran r = kmpack_cli({"build", "modules.txt", "-B", "b", "--python", KMPACK_TEST_PYTHON, "--launcher", "ccashe"}, dir);
+    CHECK(r.status == 1);
+    CHECK(r.output == "kmpack: error: --launcher 'ccashe': ccashe is not on PATH; install it, give its full path, or "
+                      "leave --launcher out to compile without a launcher\n");
+    CHECK_FALSE(std::filesystem::exists(dir / "b"));
+    r = kmpack_cli({"build", "modules.txt", "-B", "b", "--python", KMPACK_TEST_PYTHON}, dir,
+                   {{"KMPACK_LAUNCHER", "/nonexistent/distcc"}});
+    CHECK(r.status == 1);
+    CHECK(r.output == "kmpack: error: KMPACK_LAUNCHER='/nonexistent/distcc': /nonexistent/distcc: no such file; give "
+                      "the launcher's program, or unset KMPACK_LAUNCHER to compile without a launcher\n");
+    CHECK_FALSE(std::filesystem::exists(dir / "b"));
+    r = kmpack_cli({"link", "-B", "b", "--launcher", "ccashe"}, dir);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.output, Catch::StartsWith("kmpack: error: --launcher 'ccashe': ccashe is not on PATH"));
+}
+
+TEST_CASE("cli: a launcher that fails fails the package's build with its output, and nothing is recorded or linked") {
+    test::TempDir dir;
+    write_file_atomic(dir / "modules.txt", "kmhello " + (test::source_dir() / "examples/kmhello").string() + "\n");
+    write_file_atomic(dir / "broken-launcher", "#!/bin/sh\necho 'broken-launcher: no hosts to compile on' >&2\nexit 4\n");
+    std::filesystem::permissions(dir / "broken-launcher", std::filesystem::perms::owner_all);
+    Ran r = kmpack_cli({"build", "modules.txt", "-B", "b", "--python", KMPACK_TEST_PYTHON, "--stdlib=system",
+                        "--progress=plain", "--launcher", "./broken-launcher"},
+                       dir);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.output, Catch::Contains("compiles through the launcher " + (dir / "broken-launcher").string() +
+                                         " (--launcher)"));
+    CHECK_THAT(r.output, Catch::Contains("kmpack: error: kmhello: the package's build failed"));
+    CHECK_THAT(r.output, Catch::Contains("| broken-launcher: no hosts to compile on"));
+    CHECK_THAT(r.output, Catch::Contains("the compiles ran through the launcher " +
+                                         (dir / "broken-launcher").string() + " (--launcher)"));
+    CHECK_FALSE(std::filesystem::exists(dir / "b/dist/python.km"));
+    CHECK_FALSE(std::filesystem::exists(dir / "b/modules/kmhello/kmpack-module.json"));
+    CHECK_THAT(read_file(dir / "b/modules/kmhello/build.log"),
+               Catch::Contains("kmpack-capture: the compile ran through the launcher " +
+                               (dir / "broken-launcher").string() + " and failed (exit status 4)"));
 }

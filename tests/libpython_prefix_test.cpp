@@ -2,6 +2,7 @@
 
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
+#include "fake_runner.h"
 #include "test_util.h"
 
 #include <catch2/catch.hpp>
@@ -41,4 +42,36 @@ TEST_CASE("libpython_prefix: an archive member is replaced in place, the others 
     CHECK(text.find("/usr/local") != std::string::npos);
     CHECK(test::run({"nm", "lib.a"}, dir.path()).find("T prefix") != std::string::npos);
     CHECK_THROWS_WITH(replace_archive_member(dir / "lib.a", dir / "a.c"), Catch::Contains("has no member a.c"));
+}
+
+TEST_CASE("libpython_prefix: the neutral compile runs through the launcher, as the interpreter's compiles did") {
+    test::TempDir dir;
+    fs::path src = dir / "src", lib = dir / "libpython3.11.a";
+    fs::create_directories(src / "Modules");
+    write_file_atomic(src / "Modules/getpath.c", "const char *prefix(void) { return PREFIX; }\n");
+    test::run({"gcc", "-DPREFIX=\"/w/install\"", "-c", "Modules/getpath.c", "-o", "Modules/getpath.o"}, src);
+    test::run({"ar", "rcs", lib.string(), "Modules/getpath.o"}, src);
+    CaptureRecord compile{src, {"gcc", "-DPREFIX=\"/w/install\"", "-c", "Modules/getpath.c", "-o", "Modules/getpath.o"}, {}, 0};
+    append_capture_record(dir / "capture.jsonl", compile);
+
+    test::FakeRunner runner;
+    std::vector<std::string> launcher = {"/usr/bin/ccache", "-v"};
+    runner.on(launcher, {"", {}, [](const Command &c) {
+                             // What the launcher would do: run the compiler it was given.
+                             std::vector<std::string> compiler(c.argv.begin() + 2, c.argv.end());
+                             test::run(compiler, c.cwd);
+                         }});
+    neutralize_libpython_prefix(dir / "capture.jsonl", src, lib, launcher, runner, dir / "log");
+    auto ran = runner.commands();
+    REQUIRE(ran.size() == 1);
+    CHECK(ran[0].argv == std::vector<std::string>{"/usr/bin/ccache", "-v", "gcc", "-DPREFIX=\"/usr/local\"", "-c",
+                                                  "Modules/getpath.c", "-o",
+                                                  (src / "Modules/.kmpack-neutral/getpath.o").string()});
+    CHECK(read_file(lib).find("/usr/local") != std::string::npos);
+    CHECK(read_file(lib).find("/w/install") == std::string::npos);
+
+    runner.on(launcher, {"distcc: cannot connect\n", {1, 0}, nullptr});
+    CHECK_THROWS_WITH(neutralize_libpython_prefix(dir / "capture.jsonl", src, lib, launcher, runner, dir / "log"),
+                      Catch::StartsWith("compiling getpath.c with a neutral prefix through the launcher "
+                                        "/usr/bin/ccache -v failed (exit status 1)"));
 }

@@ -2,6 +2,7 @@
 // nothing is compiled or linked.
 #include "kmpack/link_command.h"
 
+#include "kmpack/build_record.h"
 #include "kmpack/error.h"
 #include "kmpack/link_plan.h"
 
@@ -123,4 +124,21 @@ TEST_CASE("link_command: generated C compiles from the build directory") {
           std::vector<std::string>{"musl-gcc", "-static", "-c", "-O2", "-I", "/usr/include/python3.11", "-I",
                                    "tree/Include", "-std=gnu11", "-I", "payload", "payload/km_onefile_main.c", "-o",
                                    "payload/km_onefile_main.o"});
+}
+
+TEST_CASE("link_command: the launcher goes in front of the compiles, never the link, and in no key") {
+    LinkOptions o;
+    o.cc = {"gcc", "-static"};
+    LinkOptions launched = o;
+    launched.launcher = {{"/usr/bin/ccache"}, "--launcher"};
+    CHECK(compile_command(launched, "/b", "/b/payload/main.c", "/b/payload/main.o", false) ==
+          std::vector<std::string>{"/usr/bin/ccache", "gcc", "-static", "-c", "-O2", "payload/main.c", "-o",
+                                   "payload/main.o"});
+    LinkPlan plan = plan_link(sample_record(), "/b", o, nullptr);
+    CHECK(link_command(plan, launched, "/b", "/b/dist/python.km", "/m.o", {"/b/payload/km_dl.o"}) ==
+          link_command(plan, o, "/b", "/b/dist/python.km", "/m.o", {"/b/payload/km_dl.o"}));
+    // A relink with a launcher, or without, is not a change.
+    CHECK(link_key("record", launched, "/b/dist") == link_key("record", o, "/b/dist"));
+    o.cc = {"clang", "-static"};
+    CHECK(link_key("record", o, "/b/dist") != link_key("record", launched, "/b/dist"));
 }

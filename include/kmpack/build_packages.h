@@ -6,6 +6,7 @@
 
 #include "kmpack/host.h"
 #include "kmpack/interpreter.h"
+#include "kmpack/launcher.h"
 #include "kmpack/module_work.h"
 #include "kmpack/outcomes.h"
 #include "kmpack/process.h"
@@ -16,10 +17,11 @@
 namespace kmpack {
 
 // What every build kmpack runs gets: the module's env= settings, the
-// capture log and map directory, and what keeps its objects reproducible
-// (SOURCE_DATE_EPOCH; -ffile-prefix-map for the work directory in
-// CFLAGS/CXXFLAGS, after any inherited flags).
-std::map<std::string, std::string> build_environment(const ModuleWork &m);
+// capture log, map directory and launcher (kCaptureLauncherEnv, "" for
+// none), and what keeps its objects reproducible (SOURCE_DATE_EPOCH;
+// -ffile-prefix-map for the work directory in CFLAGS/CXXFLAGS, after any
+// inherited flags).
+std::map<std::string, std::string> build_environment(const ModuleWork &m, const Launcher &launcher);
 
 // The build kind a module gets: its build= setting, else setup.py when the
 // package has one, else pip.
@@ -27,11 +29,12 @@ BuildKind package_build_kind(const ModuleWork &m);
 
 // The command that runs the package's own build (kind SetupPy or Pip) in
 // m.package_dir: CC, CXX, LDSHARED and LDCXXSHARED wrapped by `capture`,
-// built into m.dirs.lib() (setup.py) or a wheel in m.dirs.wheel() (pip;
-// meson-python told to keep its build directory). `tools`, when given,
-// lends its site-packages as PYTHONPATH.
+// which runs the compiles through `launcher`, built into m.dirs.lib()
+// (setup.py) or a wheel in m.dirs.wheel() (pip; meson-python told to keep
+// its build directory). `tools`, when given, lends its site-packages as
+// PYTHONPATH.
 Command package_build_command(const ModuleWork &m, BuildKind kind, const PythonInfo &py, const PythonInfo *tools,
-                              const fs::path &capture);
+                              const fs::path &capture, const Launcher &launcher);
 
 // Fetches and builds module `m` unless its recorded key (m.key, set here)
 // says it is current; then m.cached is set and nothing runs.

@@ -1,6 +1,8 @@
 // Capturing a package build: kmpack points CC, CXX and LDSHARED at the
-// kmpack-capture wrapper, which appends one JSON line {cwd, argv, ...} per
-// compiler call to a log and then runs the real tool.
+// kmpack-capture wrapper, which runs the real tool (a compile through the
+// launcher, launcher.h, when there is one) and appends one JSON line
+// {cwd, argv, ...} per compiler call to a log: argv as the build passed it,
+// never the launcher's.
 #pragma once
 
 #include <filesystem>

@@ -5,6 +5,7 @@
 // the installed interpreter, against its headers.
 #pragma once
 
+#include "kmpack/launcher.h"
 #include "kmpack/manifest.h"
 #include "kmpack/process.h"
 #include "kmpack/status.h"
@@ -46,10 +47,12 @@ std::vector<std::pair<std::string, Command>> cpython_build_commands(const Module
 
 // Builds CPython (the commands above, each a progress phase), then gives
 // its installed libpython a neutral prefix (libpython_prefix.h); Error with
-// the log's tail when a step fails.
+// the log's tail when a step fails. `env` carries `launcher` to the capture
+// wrapper (build_environment()); the neutral compile runs through it too.
 CPythonLayout build_cpython(const ModuleSpec &spec, const fs::path &source_dir, const fs::path &work,
-                            const fs::path &capture, const std::map<std::string, std::string> &env, unsigned jobs,
-                            const fs::path &log, CommandRunner &runner, Status &status);
+                            const fs::path &capture, const Launcher &launcher,
+                            const std::map<std::string, std::string> &env, unsigned jobs, const fs::path &log,
+                            CommandRunner &runner, Status &status);
 
 // The static libpythons a CPython installation at `prefix` has
 // (lib/python3.X/config-*/libpython3.X.a).

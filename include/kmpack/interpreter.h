@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kmpack/host.h"
+#include "kmpack/launcher.h"
 #include "kmpack/module_work.h"
 #include "kmpack/outcomes.h"
 #include "kmpack/python_info.h"
@@ -32,6 +33,7 @@ struct Toolchain {
 
 struct ModuleOptions {
     fs::path capture_tool; // kmpack-capture
+    Launcher launcher;     // --launcher: in front of every compile, part of no key
     unsigned jobs = 1;
     bool force_all = false;
     std::set<std::string> force; // module names

@@ -33,8 +33,10 @@ std::optional<CaptureRecord> neutral_getpath_compile(const std::vector<CaptureRe
 void replace_archive_member(const fs::path &archive, const fs::path &object);
 
 // Both, for the CPython built in `source_dir` whose capture log is
-// `capture_log`, into `libpython`; the compiler's output goes to `log`.
+// `capture_log`, into `libpython`: the compile through `launcher` (empty:
+// none), its output into `log`.
 void neutralize_libpython_prefix(const fs::path &capture_log, const fs::path &source_dir, const fs::path &libpython,
-                                 CommandRunner &runner, const fs::path &log);
+                                 const std::vector<std::string> &launcher, CommandRunner &runner,
+                                 const fs::path &log);
 
 } // namespace kmpack

@@ -17,7 +17,8 @@ namespace fs = std::filesystem;
 
 // Compiling `source` into `object`. A runtime source (`runtime`: the payload
 // and the tables that include km_dl.h) is C11 with GNU extensions and finds
-// its headers in payload/; `includes` are searched first.
+// its headers in payload/; `includes` are searched first. It runs through
+// the launcher, if any (options.launcher).
 std::vector<std::string> compile_command(const LinkOptions &options, const fs::path &build_dir,
                                          const fs::path &source, const fs::path &object, bool runtime = true,
                                          const std::vector<fs::path> &includes = {});

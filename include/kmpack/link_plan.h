@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kmpack/emit_c.h"
+#include "kmpack/launcher.h"
 #include "kmpack/link_mode.h"
 #include "kmpack/linker.h"
 #include "kmpack/records.h"
@@ -22,6 +23,7 @@ namespace fs = std::filesystem;
 struct LinkOptions {
     std::vector<std::string> cc = {"gcc", "-static"}; // the compiler driver that links
     std::vector<std::string> link_args;               // extra, e.g. -Wl,--gc-sections
+    Launcher launcher; // in front of the compiles of generated C, never the link; not in the link key
     LinkerChoice linker = {"default", "", "the compiler's own"}; // see choose_linker()
     std::vector<std::string> only_modules;            // empty: all
     fs::path output_dir;                              // empty: <build-dir>/dist

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "kmpack/host.h"
+#include "kmpack/launcher.h"
 #include "kmpack/link_python.h"
 #include "kmpack/outcomes.h"
 
@@ -35,6 +36,7 @@ struct BuildOptions {
     bool link = true;
     LinkOptions link_options;
     fs::path capture_tool;       // empty: kmpack-capture beside the running kmpack
+    Launcher launcher;           // --launcher: every compile's, the link's too (replaces link_options.launcher)
     bool force_all = false;      // --force
     std::set<std::string> force; // --force=a,b
     bool keep_going = false;     // --keep-going

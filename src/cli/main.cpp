@@ -5,6 +5,7 @@
 #include "kmpack/clean.h"
 #include "kmpack/error.h"
 #include "kmpack/inspect.h"
+#include "kmpack/launcher.h"
 #include "kmpack/pipeline.h"
 #include "kmpack/list.h"
 #include "kmpack/progress.h"
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <iostream>
 #include <sstream>
 #include <string_view>
@@ -54,6 +56,8 @@ struct LinkFlags {
     bool stdlib_extras = false;
     bool debug = false;
     bool onefile = false;
+    std::string launcher;
+    CLI::Option *launcher_opt = nullptr;
 
     void add_to(CLI::App *app) {
         app->add_option("--mode", mode,
@@ -91,6 +95,14 @@ struct LinkFlags {
                       "unpacked), so the output directory holds python.km alone (and .debug/). Do not strip "
                       "it: the archive would go. See docs/design.md for packages that open files beside "
                       "their __file__");
+        launcher_opt =
+            app->add_option("--launcher", launcher,
+                            "Run every compile through this launcher, split on blanks: ccache, sccache, distcc, "
+                            "icecc, ... (never a link). kmpack records and keys the compiler's own command, so "
+                            "python.km is the same with it or without; the launcher's own settings (CCACHE_*, "
+                            "DISTCC_HOSTS, ...) pass through untouched. An empty value: none "
+                            "[$KMPACK_LAUNCHER, else none]")
+                ->allow_extra_args(false);
         app->add_option("--link-arg", link_args, "Extra argument for the final link (repeatable)")
             ->allow_extra_args(false);
         app->add_option("-o,--output", output, "Directory for python.km and its run-time tree [<build-dir>/dist]");
@@ -114,6 +126,9 @@ struct LinkFlags {
         o.debug = debug;
         o.onefile = onefile;
         o.mode = *kmpack::parse_link_mode(mode); // CLI11 checked the word
+        o.launcher = kmpack::resolve_launcher(launcher_opt->count() ? std::optional<std::string>(launcher)
+                                                                    : std::nullopt,
+                                              std::getenv(kmpack::kLauncherEnv), path ? path : "");
         return o;
     }
 };
@@ -217,7 +232,9 @@ struct BuildCommand {
                     "  kmpack build modules.txt --force=psutil -k\n"
                     "  kmpack build modules.txt --cc 'gcc -static -fuse-ld=mold' --progress=plain\n"
                     "  kmpack build modules.txt --mode=builtin -o dist-builtin\n"
-                    "  kmpack build modules.txt --cpython python3.11_3.11.2.orig.tar.gz\n\n"
+                    "  kmpack build modules.txt --cpython python3.11_3.11.2.orig.tar.gz\n"
+                    "  kmpack build modules.txt --launcher ccache\n"
+                    "  DISTCC_HOSTS='host1/4 host2/4' kmpack build modules.txt --launcher distcc\n\n"
                     "A second run redoes only what changed: a module is rebuilt when its modules.txt line, its\n"
                     "source content (directory or archive digest, git commit), the interpreter or the compiler\n"
                     "changed; python.km is relinked when any artifact or link option (--mode too) changed.\n\n"
@@ -235,6 +252,7 @@ struct BuildCommand {
         if (build.system_stdlib && !build.cpython.empty())
             throw kmpack::Error("--stdlib=system and --cpython contradict each other: --cpython builds the interpreter from source; give one or the other");
         build.link_options = link.options();
+        build.launcher = build.link_options.launcher;
         if (force_opt->count() > 0) {
             for (const auto &f : force)
                 for (const auto &name : split_commas(f))
