@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake -S . -B build
-cmake --build build -j"$(nproc)"
+# Only what the demo runs: kmpack and its capture wrapper, not the tests.
+cmake --build build -j"$(nproc)" --target kmpack kmpack-capture
 build/kmpack build modules.txt --python /usr/bin/python3
 kmpack-build/dist/python.km examples/smoke.py
 # The complete standard library, from CPython source:
