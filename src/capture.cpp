@@ -123,7 +123,7 @@ int capture_main(int argc, char **argv) {
     Command command;
     // The log keeps the compiler's own argv: what the launcher runs.
     command.argv = launched(launcher, record.argv);
-    bool through_launcher = command.argv.size() != record.argv.size();
+    bool through_launcher = !launcher.empty() && is_compile(record.argv);
     if (log && map_dir && is_shared_link(record.argv)) {
         // Ask the linker which archive members it pulls into this .so.
         static std::atomic<unsigned> counter{0};

@@ -187,7 +187,8 @@ TEST_CASE("build_packages: the interpreter's configure, make and make install ca
     CHECK_THROWS_WITH(prepare_module(f.work, own, options, host),
                       Catch::StartsWith("pkg: CPython's install failed (exit status 2)") &&
                           Catch::Contains("the compiles ran through the launcher /usr/bin/ccache (--launcher)"));
-    for (const auto &step : std::vector<std::vector<std::string>>{{"./configure"}, {"make", "-j1"}, {"make", "install"}}) {
+    std::vector<std::vector<std::string>> steps = {{"./configure"}, {"make", "-j1"}, {"make", "install"}};
+    for (const auto &step : steps) {
         auto ran = runner.matching(step);
         INFO(step.front() << " " << step.back());
         REQUIRE(ran.size() == 1);

@@ -165,6 +165,7 @@ TEST_CASE("capture: a launcher that fails fails the compile, says so and is logg
     // A launcher variable that is not one is an error of the wrapper, no compile.
     c.env[kCaptureLauncherEnv] = "ccache";
     CHECK(runner.run(c).exit_code == 2);
-    CHECK_THAT(read_file(dir / "out.log"), Catch::Contains("kmpack-capture: $KMPACK_CAPTURE_LAUNCHER is not a launcher"));
+    CHECK_THAT(read_file(dir / "out.log"),
+               Catch::Contains("kmpack-capture: $KMPACK_CAPTURE_LAUNCHER is not a launcher"));
     CHECK(read_capture_log(dir / "log.jsonl").size() == 1);
 }

@@ -95,7 +95,8 @@ TEST_CASE("cli: a --python that is not there, or too old, stops the build before
 TEST_CASE("cli: a launcher that is not there stops build and link before anything is built") {
     test::TempDir dir;
     write_file_atomic(dir / "modules.txt", "kmhello " + (test::source_dir() / "examples/kmhello").string() + "\n");
-    Ran r = kmpack_cli({"build", "modules.txt", "-B", "b", "--python", KMPACK_TEST_PYTHON, "--launcher", "ccashe"}, dir);
+    Ran r = kmpack_cli({"build", "modules.txt", "-B", "b", "--python", KMPACK_TEST_PYTHON, "--launcher", "ccashe"},
+                       dir);
     CHECK(r.status == 1);
     CHECK(r.output == "kmpack: error: --launcher 'ccashe': ccashe is not on PATH; install it, give its full path, or "
                       "leave --launcher out to compile without a launcher\n");
@@ -114,7 +115,8 @@ TEST_CASE("cli: a launcher that is not there stops build and link before anythin
 TEST_CASE("cli: a launcher that fails fails the package's build with its output, and nothing is recorded or linked") {
     test::TempDir dir;
     write_file_atomic(dir / "modules.txt", "kmhello " + (test::source_dir() / "examples/kmhello").string() + "\n");
-    write_file_atomic(dir / "broken-launcher", "#!/bin/sh\necho 'broken-launcher: no hosts to compile on' >&2\nexit 4\n");
+    write_file_atomic(dir / "broken-launcher",
+                      "#!/bin/sh\necho 'broken-launcher: no hosts to compile on' >&2\nexit 4\n");
     std::filesystem::permissions(dir / "broken-launcher", std::filesystem::perms::owner_all);
     Ran r = kmpack_cli({"build", "modules.txt", "-B", "b", "--python", KMPACK_TEST_PYTHON, "--stdlib=system",
                         "--progress=plain", "--launcher", "./broken-launcher"},

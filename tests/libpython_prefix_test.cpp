@@ -51,7 +51,8 @@ TEST_CASE("libpython_prefix: the neutral compile runs through the launcher, as t
     write_file_atomic(src / "Modules/getpath.c", "const char *prefix(void) { return PREFIX; }\n");
     test::run({"gcc", "-DPREFIX=\"/w/install\"", "-c", "Modules/getpath.c", "-o", "Modules/getpath.o"}, src);
     test::run({"ar", "rcs", lib.string(), "Modules/getpath.o"}, src);
-    CaptureRecord compile{src, {"gcc", "-DPREFIX=\"/w/install\"", "-c", "Modules/getpath.c", "-o", "Modules/getpath.o"}, {}, 0};
+    CaptureRecord compile{
+        src, {"gcc", "-DPREFIX=\"/w/install\"", "-c", "Modules/getpath.c", "-o", "Modules/getpath.o"}, {}, 0};
     append_capture_record(dir / "capture.jsonl", compile);
 
     test::FakeRunner runner;
