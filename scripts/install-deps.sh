@@ -9,6 +9,8 @@ packages=(
   # Linkers: --ld auto links python.km with the fastest installed (lld, then mold).
   lld mold
   clang libclang-rt-14-dev meson python3-mesonpy
+  # Compiler launchers (--launcher): the end-to-end tests of ccache and distcc.
+  ccache distcc
   # CPython from source (--cpython): the libraries of its shared standard
   # modules, each with its static archive.
   libffi-dev libsqlite3-dev liblzma-dev libbz2-dev libncurses-dev libreadline-dev
