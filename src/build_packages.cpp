@@ -125,11 +125,13 @@ void prepare_module(ModuleWork &m, const Toolchain &toolchain, const ModuleOptio
     write_file_atomic(m.dirs.log(), "");
     host.status.phase(spec.name, "fetch");
     m.package_dir = fetch_source(spec, m.dirs.source(), host.runner, m.dirs.log());
-    if (spec.build == BuildKind::CPython)
+    if (spec.build == BuildKind::CPython) {
+        check_cpython_version(spec, m.package_dir, toolchain.python);
         build_cpython(spec, m.package_dir, m.dirs.work, options.capture_tool, build_environment(m), options.jobs,
                       m.dirs.log(), host.runner, host.status);
-    else
+    } else {
         run_package_build(m, toolchain, options.capture_tool, host);
+    }
 }
 
 void build_packages(std::vector<ModuleWork> &work, size_t first, const Toolchain &toolchain,

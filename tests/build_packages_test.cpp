@@ -126,3 +126,29 @@ TEST_CASE("build_packages: a module runs its build once, then is current until i
                       Catch::StartsWith("pkg: the package's build failed (exit status 1)") &&
                           Catch::Contains("| error: no compiler") && Catch::Contains(f.work.dirs.log().string()));
 }
+
+TEST_CASE("build_packages: a CPython source of another minor version is refused before configure runs") {
+    Fixture f;
+    f.spec.name = "python";
+    f.spec.build = BuildKind::CPython;
+    write_file_atomic(f.dir / "src/configure", "#!/bin/sh\n");
+    write_file_atomic(f.dir / "src/Include/patchlevel.h", "/* Version parsed out into numeric values */\n"
+                                                           "#define PY_MAJOR_VERSION\t\t3\n"
+                                                           "#define PY_MINOR_VERSION\t\t12\n"
+                                                           "#define PY_MICRO_VERSION\t\t1\n");
+    test::FakeRunner runner;
+    test::RecordingStatus status;
+    Host host{runner, status};
+    Toolchain t;
+    t.python = f.py;
+    CHECK_THROWS_WITH(prepare_module(f.work, t, {}, host),
+                      "modules.txt:1: the source is CPython 3.12, --python /opt/py/bin/python3 is 3.11 (python.km is "
+                      "the one, the package builds borrow the other's tools): give a 3.11 source, or --python a "
+                      "Python 3.12");
+    CHECK(runner.matching({"./configure"}).empty());
+
+    // The same minor version goes on to configure (which the fake runner fails).
+    write_file_atomic(f.dir / "src/Include/patchlevel.h", "#define PY_MAJOR_VERSION 3\n#define PY_MINOR_VERSION 11\n");
+    CHECK_THROWS_WITH(prepare_module(f.work, t, {}, host), Catch::Contains("CPython's configure failed"));
+    CHECK(runner.matching({"./configure"}).size() == 1);
+}
