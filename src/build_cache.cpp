@@ -51,6 +51,8 @@ std::string source_identity(CommandRunner &runner, const ModuleSpec &module) {
         return "dir:" + tree_digest(module.local_path);
     case SourceKind::Archive:
         return "archive:" + md5_file(module.local_path);
+    case SourceKind::Wheel:
+        return "wheel:" + md5_file(module.local_path);
     case SourceKind::Git:
         break;
     }

@@ -83,11 +83,12 @@ std::vector<DiscoveredSo> discover_module(ModuleWork &m, size_t index, const std
         so.module = index;
     bool skipped = std::any_of(m.notes.begin(), m.notes.end(),
                                [](const std::string &n) { return n.ends_with("skipped (skip=)"); });
-    if (found.empty() && m.notes.empty())
-        throw Error(spec.origin + ": the build of '" + spec.name +
-                    "' linked no extension module (.so); kmpack is for packages with C/C++ extensions. Log: " +
+    // No .so at all: a pure-Python package, whose files python.km ships as they are.
+    m.pure = found.empty() && m.notes.empty();
+    if (m.pure && spec.build == BuildKind::CPython)
+        throw Error(spec.origin + ": the CPython build made no shared standard module (.so); see " +
                     m.dirs.log().string());
-    if (found.empty() && !skipped) {
+    if (found.empty() && !skipped && !m.pure) {
         std::string why;
         for (const auto &n : m.notes)
             why += "\n  " + n;

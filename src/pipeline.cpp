@@ -147,7 +147,7 @@ std::vector<ModuleRecord> record_modules(const std::vector<ModuleWork> &work, co
                 record_module(m.dirs.work, m.key, m.package_dir);
             result.packages_built += !m.cached;
             outcomes.finish(i, m.cached && !renamed ? ModuleState::UpToDate : ModuleState::Built,
-                            record.shared_objects);
+                            record.shared_objects, m.pure);
             records.push_back(std::move(record));
         });
     }
