@@ -110,6 +110,42 @@ std::vector<PathClash> find_path_clashes(const std::vector<DiscoveredSo> &found)
     return clashes;
 }
 
+std::vector<FileClash> find_file_clashes(const std::vector<ModuleWork> &work) {
+    std::vector<FileClash> clashes;
+    std::map<std::string, size_t> first_of; // path -> module
+    for (size_t i = 0; i < work.size(); ++i) {
+        std::error_code ec;
+        const fs::path &root = work[i].lib_dir;
+        if (!fs::is_directory(root, ec))
+            continue;
+        for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+            std::string name = it->path().filename().string();
+            if (it->is_directory() && name == "__pycache__") {
+                it.disable_recursion_pending();
+                continue;
+            }
+            if (!it->is_regular_file() || name.ends_with(".so") || is_artifact_name(name))
+                continue;
+            std::string rel = relative_below(it->path(), root);
+            auto [at, fresh] = first_of.emplace(rel, i);
+            if (fresh || at->second == i)
+                continue;
+            fs::path other = work[at->second].lib_dir / rel;
+            if (fs::file_size(other) != it->file_size() || read_file(other) != read_file(it->path()))
+                clashes.push_back({rel, at->second, i});
+        }
+    }
+    return clashes;
+}
+
+std::string describe_clash(const FileClash &clash, const std::vector<ModuleWork> &work) {
+    const ModuleSpec &first = *work[clash.first].spec;
+    const ModuleSpec &second = *work[clash.second].spec;
+    return second.origin + ": module '" + second.name + "' installs " + clash.path + ", as module '" + first.name +
+           "' (" + first.origin + ") does, with other content; python.km's lib/ holds one file per path: remove " +
+           "one of the lines";
+}
+
 std::string describe_clash(const PathClash &clash, const std::vector<DiscoveredSo> &found,
                            const std::vector<ModuleWork> &work) {
     const ModuleSpec &first = *work[found[clash.first].module].spec;

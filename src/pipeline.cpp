@@ -93,6 +93,8 @@ std::vector<DiscoveredSo> discover_all(std::vector<ModuleWork> &work, const std:
         });
     for (const PathClash &clash : find_path_clashes(found))
         outcomes.guard(found[clash.second].module, [&] { throw Error(describe_clash(clash, found, work)); });
+    for (const FileClash &clash : find_file_clashes(work))
+        outcomes.guard(clash.second, [&] { throw Error(describe_clash(clash, work)); });
     return found;
 }
 

@@ -321,3 +321,21 @@ TEST_CASE("pipeline: one build directory, one kmpack at a time") {
     CHECK(build_error(o) == "the build directory " + (dir / "kb").string() + " is in use by another kmpack (" +
                                 (dir / "kb/.kmpack.lock").string() + " is locked); wait for it to finish");
 }
+
+TEST_CASE("pipeline: two modules installing one file with different content is an error, the same content is not") {
+    test::TempDir dir;
+    for (const char *name : {"a", "b"}) {
+        write_file_atomic(dir / name / "setup.py",
+                          std::string("from setuptools import setup\nsetup(name='") + name + "', packages=['ns'])\n");
+        write_file_atomic(dir / name / "ns/__init__.py", "# a namespace, the same in both\n");
+    }
+    write_file_atomic(dir / "a/ns/mod.py", "FROM = 'a'\n");
+    write_file_atomic(dir / "b/ns/mod.py", "FROM = 'b'\n");
+    write_file_atomic(dir / "modules.txt", "a a\nb b\n");
+    std::string e = build_error(options_for(dir));
+    CHECK(e == (dir / "modules.txt").string() + ":2: module 'b' installs ns/mod.py, as module 'a' (" +
+                   (dir / "modules.txt").string() +
+                   ":1) does, with other content; python.km's lib/ holds one file per path: remove one of the lines");
+    write_file_atomic(dir / "b/ns/mod.py", "FROM = 'a'\n");
+    CHECK(build_error(options_for(dir)) == "(no error)");
+}
