@@ -115,7 +115,11 @@ const std::string &kmpack_identity() {
 }
 
 std::string module_key(const ModuleSpec &m, const std::string &source, const std::string &toolchain) {
-    nlohmann::json j = {{"name", m.name},     {"source", m.source},   {"ref", m.ref},
+    // A local source counts by its content (`source`), not by how the line
+    // wrote its path: relative or absolute, or the project moved, is the same
+    // build. A git source counts by its URL too.
+    std::string where = m.kind == SourceKind::Git ? m.source : "";
+    nlohmann::json j = {{"name", m.name},     {"source", where},      {"ref", m.ref},
                         {"subdir", m.subdir}, {"skip", m.skip},       {"env", m.env},
                         {"build", static_cast<int>(m.build)},         {"configure", m.configure},
                         {"identity", source},

@@ -152,3 +152,21 @@ TEST_CASE("build_packages: a CPython source of another minor version is refused 
     CHECK_THROWS_WITH(prepare_module(f.work, t, {}, host), Catch::Contains("CPython's configure failed"));
     CHECK(runner.matching({"./configure"}).size() == 1);
 }
+
+TEST_CASE("build_packages: a local source is keyed by its content, not by how its path is written") {
+    test::TempDir dir;
+    write_file_atomic(dir / "proj/pkg/setup.py", "print('hi')\n");
+    Manifest relative = parse_manifest("pkg pkg\n", "modules.txt", dir / "proj");
+    Manifest absolute = parse_manifest("pkg " + (dir / "proj/pkg").string() + "\n", "modules.txt", dir / "proj");
+    test::FakeRunner runner;
+    std::string key = current_key(runner, relative.modules[0], "toolchain");
+    CHECK(current_key(runner, absolute.modules[0], "toolchain") == key);
+    // The project moved: the same content elsewhere is the same build.
+    fs::rename(dir / "proj", dir / "moved");
+    Manifest moved = parse_manifest("pkg pkg\n", "modules.txt", dir / "moved");
+    CHECK(current_key(runner, moved.modules[0], "toolchain") == key);
+    // Its content is what counts.
+    write_file_atomic(dir / "moved/pkg/setup.py", "print('changed')\n");
+    CHECK(current_key(runner, moved.modules[0], "toolchain") != key);
+    CHECK(runner.commands().empty());
+}
