@@ -153,7 +153,19 @@ std::optional<std::string> recorded_key(const fs::path &work) {
 }
 
 void record_module(const fs::path &work, const std::string &key, const fs::path &package_dir) {
-    write_record(ModuleLayout{work}.record(), ModuleBuildRecord{key, relative_below(package_dir, work)});
+    write_record(ModuleLayout{work}.record(),
+                 ModuleBuildRecord{key, relative_below(package_dir, work), fs::absolute(work).string()});
+}
+
+std::optional<fs::path> recorded_work(const fs::path &work) {
+    std::error_code ec;
+    if (!fs::exists(ModuleLayout{work}.record(), ec))
+        return std::nullopt;
+    try {
+        return fs::path(load_record<ModuleBuildRecord>(ModuleLayout{work}.record()).work);
+    } catch (const Error &) {
+        return std::nullopt;
+    }
 }
 
 fs::path recorded_package_dir(const fs::path &work) {

@@ -1,5 +1,6 @@
 #include "kmpack/discover.h"
 
+#include "kmpack/build_cache.h"
 #include "kmpack/capture.h"
 #include "kmpack/cpython_build.h"
 #include "kmpack/error.h"
@@ -18,7 +19,10 @@ std::vector<DiscoveredSo> discover_shared_objects(const fs::path &work, const fs
                                                        const std::vector<SkipRule> &skip,
                                                        const std::vector<fs::path> &search_dirs,
                                                        std::vector<std::string> &notes) {
-    auto links = reconstruct_links(read_capture_log(ModuleLayout{work}.capture_log()), work, search_dirs);
+    auto records = read_capture_log(ModuleLayout{work}.capture_log());
+    if (auto built_in = recorded_work(work); built_in && !built_in->empty() && *built_in != fs::absolute(work))
+        rebase_capture_records(records, *built_in, fs::absolute(work)); // the build directory moved
+    auto links = reconstruct_links(records, work, search_dirs);
     // Each linked .so hashed once, on every core.
     std::vector<std::string> md5(links.size());
     parallel_for(links.size(), std::max(1u, std::thread::hardware_concurrency()), [&](size_t i) {
