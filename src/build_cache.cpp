@@ -51,6 +51,8 @@ std::string source_identity(CommandRunner &runner, const ModuleSpec &module) {
         return "dir:" + tree_digest(module.local_path);
     case SourceKind::Archive:
         return "archive:" + md5_file(module.local_path);
+    case SourceKind::Wheel:
+        return "wheel:" + md5_file(module.local_path);
     case SourceKind::Git:
         break;
     }
@@ -113,7 +115,11 @@ const std::string &kmpack_identity() {
 }
 
 std::string module_key(const ModuleSpec &m, const std::string &source, const std::string &toolchain) {
-    nlohmann::json j = {{"name", m.name},     {"source", m.source},   {"ref", m.ref},
+    // A local source counts by its content (`source`), not by how the line
+    // wrote its path: relative or absolute, or the project moved, is the same
+    // build. A git source counts by its URL too.
+    std::string where = m.kind == SourceKind::Git ? m.source : "";
+    nlohmann::json j = {{"name", m.name},     {"source", where},      {"ref", m.ref},
                         {"subdir", m.subdir}, {"skip", m.skip},       {"env", m.env},
                         {"build", static_cast<int>(m.build)},         {"configure", m.configure},
                         {"identity", source},
@@ -147,7 +153,19 @@ std::optional<std::string> recorded_key(const fs::path &work) {
 }
 
 void record_module(const fs::path &work, const std::string &key, const fs::path &package_dir) {
-    write_record(ModuleLayout{work}.record(), ModuleBuildRecord{key, relative_below(package_dir, work)});
+    write_record(ModuleLayout{work}.record(),
+                 ModuleBuildRecord{key, relative_below(package_dir, work), fs::absolute(work).string()});
+}
+
+std::optional<fs::path> recorded_work(const fs::path &work) {
+    std::error_code ec;
+    if (!fs::exists(ModuleLayout{work}.record(), ec))
+        return std::nullopt;
+    try {
+        return fs::path(load_record<ModuleBuildRecord>(ModuleLayout{work}.record()).work);
+    } catch (const Error &) {
+        return std::nullopt;
+    }
 }
 
 fs::path recorded_package_dir(const fs::path &work) {

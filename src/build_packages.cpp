@@ -7,6 +7,7 @@
 #include "kmpack/fs.h"
 #include "kmpack/parallel.h"
 #include "kmpack/source.h"
+#include "kmpack/wheel.h"
 
 #include <cstdlib>
 
@@ -127,13 +128,27 @@ void prepare_module(ModuleWork &m, const Toolchain &toolchain, const ModuleOptio
     fs::remove_all(m.dirs.work, rm);
     fs::create_directories(m.dirs.maps());
     write_file_atomic(m.dirs.log(), "");
+    if (spec.kind == SourceKind::Wheel) {
+        host.status.phase(spec.name, "unpack");
+        auto wheel = parse_wheel_name(spec.local_path.filename().string()); // the manifest checked the name
+        if (std::string why = wheel_refusal(*wheel, toolchain.python.version); !why.empty())
+            throw Error(spec.origin + ": " + spec.local_path.string() + " is " + why);
+        std::vector<std::string> notes;
+        install_wheel(spec.local_path, m.dirs.lib(), spec.origin, notes);
+        for (const auto &note : notes)
+            append_file(m.dirs.log(), note + "\n");
+        m.package_dir = m.dirs.lib();
+        return;
+    }
     host.status.phase(spec.name, "fetch");
     m.package_dir = fetch_source(spec, m.dirs.source(), host.runner, m.dirs.log());
-    if (spec.build == BuildKind::CPython)
+    if (spec.build == BuildKind::CPython) {
+        check_cpython_version(spec, m.package_dir, toolchain.python);
         build_cpython(spec, m.package_dir, m.dirs.work, options.capture_tool, options.launcher,
                       build_environment(m, options.launcher), options.jobs, m.dirs.log(), host.runner, host.status);
-    else
+    } else {
         run_package_build(m, toolchain, options, host);
+    }
 }
 
 void build_packages(std::vector<ModuleWork> &work, size_t first, const Toolchain &toolchain,

@@ -50,9 +50,19 @@ for top, dirs, files in os.walk(root):
 // name in the code objects is NAME/lib/...: zipimport does not replace it
 // as the path loader does, and tracebacks read the line through the
 // loader.
-constexpr const char *kArchiveScript = R"PY(import importlib.util, os, sys, zipfile
+//
+// Last comes the member kmpack-directory.marshal: the archive's directory
+// as zipimport's _read_directory() returns it (name -> entry, less each
+// entry's leading path, which python.km puts back), marshalled. The
+// archive's comment, "kmpack-directory <offset> <size>" in hexadecimal,
+// says where its data is, so that python.km hands zipimport its directory
+// ready-made instead of zipimport reading 1,500 entries in Python. The
+// script checks it against _read_directory() of the finished archive: a
+// CPython whose format differs fails here, at link time.
+constexpr const char *kArchiveScript = R"PY(import importlib.util, marshal, os, sys, zipfile, zipimport
 from importlib._bootstrap_external import _code_to_hash_pyc
 exe, root, name = sys.argv[1:4]
+DIRECTORY = "kmpack-directory.marshal"
 out = sys.stdout.buffer
 def info(member, mode, compress):
     i = zipfile.ZipInfo(member, (1980, 1, 1, 0, 0, 0))
@@ -86,6 +96,22 @@ with open(exe, "r+b") as f:
                 pyc = _code_to_hash_pyc(code, importlib.util.source_hash(data), checked=False)
                 z.writestr(info(member[:-3] + ".pyc", 0o100644, zipfile.ZIP_STORED), pyc)
                 out.write(b"compiled\0" + os.fsencode(rel) + b"\0")
+        def dos(i):
+            y, mo, d, h, mi, s = i.date_time
+            return (h << 11 | mi << 5 | s // 2), ((y - 1980) << 9 | mo << 5 | d)
+        directory = {i.filename: (i.compress_type, i.compress_size, i.file_size, i.header_offset) + dos(i) + (i.CRC,)
+                     for i in z.infolist()}
+        blob = marshal.dumps(directory)
+        entry = info(DIRECTORY, 0o100644, zipfile.ZIP_STORED)
+        z.writestr(entry, blob)
+        at = entry.header_offset + 30 + len(entry.filename.encode()) + len(entry.extra)
+        z.comment = b"kmpack-directory %016x %08x" % (at, len(blob))
+with open(exe, "rb") as f:
+    f.seek(at)
+    assert f.read(len(blob)) == blob, "the directory's member is not where the comment says"
+read = zipimport._read_directory(exe)
+del read[DIRECTORY]
+assert {k: v[1:] for k, v in read.items()} == directory, "zipimport reads another directory than kmpack wrote"
 )PY";
 
 // The records of kScript or kArchiveScript in `out`.

@@ -62,6 +62,35 @@ void append_capture_record(const std::filesystem::path &log, const CaptureRecord
         throw Error(log.string() + ": cannot write capture log: " + std::strerror(error));
 }
 
+void rebase_capture_records(std::vector<CaptureRecord> &records, const std::filesystem::path &from,
+                            const std::filesystem::path &to) {
+    std::string old_dir = from.string(), new_dir = to.string();
+    while (old_dir.size() > 1 && old_dir.back() == '/')
+        old_dir.pop_back();
+    while (new_dir.size() > 1 && new_dir.back() == '/')
+        new_dir.pop_back();
+    auto rebase = [&](std::string &text) {
+        std::string out;
+        size_t at = 0;
+        for (size_t hit = text.find(old_dir); hit != std::string::npos; hit = text.find(old_dir, at)) {
+            size_t end = hit + old_dir.size();
+            bool whole = end == text.size() || text[end] == '/'; // not "/a/kb" in "/a/kb2"
+            out += text.substr(at, hit - at) + (whole ? new_dir : old_dir);
+            at = end;
+        }
+        text = out + text.substr(at);
+    };
+    for (auto &r : records) {
+        std::string cwd = r.cwd.string(), map = r.map.string();
+        rebase(cwd);
+        rebase(map);
+        r.cwd = cwd;
+        r.map = map;
+        for (auto &arg : r.argv)
+            rebase(arg);
+    }
+}
+
 std::vector<CaptureRecord> read_capture_log(const std::filesystem::path &log) {
     std::vector<CaptureRecord> records;
     std::error_code ec;

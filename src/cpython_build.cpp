@@ -78,6 +78,44 @@ CPythonLayout build_cpython(const ModuleSpec &spec, const fs::path &source_dir, 
     return layout;
 }
 
+std::string cpython_source_version(const fs::path &source_dir) {
+    fs::path header = source_dir / "Include" / "patchlevel.h";
+    std::error_code ec;
+    if (!fs::exists(header, ec))
+        throw Error(header.string() + ": missing; " + source_dir.string() + " is not a CPython source");
+    std::string text = read_file(header);
+    auto number = [&](const std::string &macro) -> std::string {
+        std::string define = "#define " + macro;
+        for (size_t at = text.find(define); at != std::string::npos; at = text.find(define, at + 1)) {
+            size_t p = at + define.size();
+            if (p >= text.size() || (text[p] != ' ' && text[p] != '\t'))
+                continue; // a longer name
+            while (p < text.size() && (text[p] == ' ' || text[p] == '\t'))
+                ++p;
+            size_t end = p;
+            while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end])))
+                ++end;
+            if (end > p)
+                return text.substr(p, end - p);
+        }
+        throw Error(header.string() + ": no " + macro + "; " + source_dir.string() + " is not a CPython source");
+    };
+    return number("PY_MAJOR_VERSION") + "." + number("PY_MINOR_VERSION");
+}
+
+std::string cpython_version_mismatch(const ModuleSpec &spec, const std::string &source_version,
+                                     const PythonInfo &host) {
+    return spec.origin + ": the source is CPython " + source_version + ", --python " + host.executable + " is " +
+           host.version + " (python.km is the one, the package builds borrow the other's tools): give a " +
+           host.version + " source, or --python a Python " + source_version;
+}
+
+void check_cpython_version(const ModuleSpec &spec, const fs::path &source_dir, const PythonInfo &host) {
+    std::string version = cpython_source_version(source_dir);
+    if (version != host.version)
+        throw Error(cpython_version_mismatch(spec, version, host));
+}
+
 std::vector<fs::path> installed_libpythons(const fs::path &prefix) {
     std::vector<fs::path> out;
     std::error_code ec;

@@ -1,5 +1,6 @@
 #include "kmpack/discover.h"
 
+#include "kmpack/build_cache.h"
 #include "kmpack/capture.h"
 #include "kmpack/cpython_build.h"
 #include "kmpack/error.h"
@@ -18,7 +19,10 @@ std::vector<DiscoveredSo> discover_shared_objects(const fs::path &work, const fs
                                                        const std::vector<SkipRule> &skip,
                                                        const std::vector<fs::path> &search_dirs,
                                                        std::vector<std::string> &notes) {
-    auto links = reconstruct_links(read_capture_log(ModuleLayout{work}.capture_log()), work, search_dirs);
+    auto records = read_capture_log(ModuleLayout{work}.capture_log());
+    if (auto built_in = recorded_work(work); built_in && !built_in->empty() && *built_in != fs::absolute(work))
+        rebase_capture_records(records, *built_in, fs::absolute(work)); // the build directory moved
+    auto links = reconstruct_links(records, work, search_dirs);
     // Each linked .so hashed once, on every core.
     std::vector<std::string> md5(links.size());
     parallel_for(links.size(), std::max(1u, std::thread::hardware_concurrency()), [&](size_t i) {
@@ -83,11 +87,12 @@ std::vector<DiscoveredSo> discover_module(ModuleWork &m, size_t index, const std
         so.module = index;
     bool skipped = std::any_of(m.notes.begin(), m.notes.end(),
                                [](const std::string &n) { return n.ends_with("skipped (skip=)"); });
-    if (found.empty() && m.notes.empty())
-        throw Error(spec.origin + ": the build of '" + spec.name +
-                    "' linked no extension module (.so); kmpack is for packages with C/C++ extensions. Log: " +
+    // No .so at all: a pure-Python package, whose files python.km ships as they are.
+    m.pure = found.empty() && m.notes.empty();
+    if (m.pure && spec.build == BuildKind::CPython)
+        throw Error(spec.origin + ": the CPython build made no shared standard module (.so); see " +
                     m.dirs.log().string());
-    if (found.empty() && !skipped) {
+    if (found.empty() && !skipped && !m.pure) {
         std::string why;
         for (const auto &n : m.notes)
             why += "\n  " + n;
@@ -107,6 +112,42 @@ std::vector<PathClash> find_path_clashes(const std::vector<DiscoveredSo> &found)
             clashes.push_back({at->second, i});
     }
     return clashes;
+}
+
+std::vector<FileClash> find_file_clashes(const std::vector<ModuleWork> &work) {
+    std::vector<FileClash> clashes;
+    std::map<std::string, size_t> first_of; // path -> module
+    for (size_t i = 0; i < work.size(); ++i) {
+        std::error_code ec;
+        const fs::path &root = work[i].lib_dir;
+        if (!fs::is_directory(root, ec))
+            continue;
+        for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+            std::string name = it->path().filename().string();
+            if (it->is_directory() && name == "__pycache__") {
+                it.disable_recursion_pending();
+                continue;
+            }
+            if (!it->is_regular_file() || name.ends_with(".so") || is_artifact_name(name))
+                continue;
+            std::string rel = relative_below(it->path(), root);
+            auto [at, fresh] = first_of.emplace(rel, i);
+            if (fresh || at->second == i)
+                continue;
+            fs::path other = work[at->second].lib_dir / rel;
+            if (fs::file_size(other) != it->file_size() || read_file(other) != read_file(it->path()))
+                clashes.push_back({rel, at->second, i});
+        }
+    }
+    return clashes;
+}
+
+std::string describe_clash(const FileClash &clash, const std::vector<ModuleWork> &work) {
+    const ModuleSpec &first = *work[clash.first].spec;
+    const ModuleSpec &second = *work[clash.second].spec;
+    return second.origin + ": module '" + second.name + "' installs " + clash.path + ", as module '" + first.name +
+           "' (" + first.origin + ") does, with other content; python.km's lib/ holds one file per path: remove " +
+           "one of the lines";
 }
 
 std::string describe_clash(const PathClash &clash, const std::vector<DiscoveredSo> &found,

@@ -73,11 +73,8 @@ Toolchain prepare_interpreter(const PythonInfo &host, std::vector<ModuleWork> &w
                 copy_shared_modules(layout.lib_dir, lib, m.key);
                 m.lib_dir = lib;
                 t.python = query_python(io.runner, layout.python.string());
-                if (t.python.version != host.version)
-                    throw Error(m.spec->origin + ": the source is CPython " + t.python.version + ", --python " +
-                                host.executable + " is " + host.version +
-                                " (python.km is the one, the package builds borrow the other's tools): give a " +
-                                host.version + " source, or --python a Python " + t.python.version);
+                if (t.python.version != host.version) // built before for another --python
+                    throw Error(cpython_version_mismatch(*m.spec, t.python.version, host));
                 outcomes.clock(0);
             },
             /*fatal=*/true);

@@ -228,8 +228,10 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Ho
     result.link_line = line;
 
     if (options.onefile) {
-        // A directory-mode link's tree would only mislead: python.km reads neither.
-        fs::remove_all(out_dir / "lib", ec);
+        // A directory-mode link's tree would only mislead: python.km reads
+        // neither. Only a lib/ kmpack wrote (with its finder) goes.
+        if (fs::exists(out_dir / "lib" / "_kmpack_finder.py", ec))
+            fs::remove_all(out_dir / "lib", ec);
         fs::remove(out_dir / "python.km._pth", ec);
     } else {
         write_runtime_tree(plan, options, layout.root, out_dir, site.log, host);

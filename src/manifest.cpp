@@ -2,6 +2,7 @@
 
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
+#include "kmpack/wheel.h"
 
 #include <algorithm>
 #include <fnmatch.h>
@@ -177,8 +178,18 @@ struct LineParser {
             m.kind = SourceKind::Git;
             return;
         }
-        m.kind = is_archive_name(m.source) ? SourceKind::Archive : SourceKind::Directory;
+        m.kind = is_wheel_name(m.source)     ? SourceKind::Wheel
+                 : is_archive_name(m.source) ? SourceKind::Archive
+                                             : SourceKind::Directory;
         m.local_path = (base_dir / m.source).lexically_normal();
+        if (m.kind == SourceKind::Wheel) {
+            auto wheel = parse_wheel_name(m.local_path.filename().string());
+            if (!wheel)
+                fail(m.origin, "source '" + m.source +
+                                   "' is not a wheel's name ({name}-{version}-{python}-{abi}-{platform}.whl)");
+            else if (std::string why = wheel_refusal(*wheel, ""); !why.empty())
+                fail(m.origin, "source '" + m.source + "' is " + why);
+        }
         if (!check_paths)
             return;
         std::error_code ec;
@@ -188,7 +199,8 @@ struct LineParser {
         else if (m.kind == SourceKind::Directory && !std::filesystem::is_directory(status))
             fail(m.origin, "source '" + m.source +
                                "' is neither a directory nor an archive (.tar.gz, .tar.xz, .tar.bz2, .zip)");
-        else if (m.kind == SourceKind::Archive && !std::filesystem::is_regular_file(status))
+        else if ((m.kind == SourceKind::Archive || m.kind == SourceKind::Wheel) &&
+                 !std::filesystem::is_regular_file(status))
             fail(m.origin, "source '" + m.source + "' is not a file");
     }
 };

@@ -39,13 +39,21 @@ void Outcomes::clock(size_t i) {
     modules_[i].seconds = std::max(modules_[i].seconds, now);
 }
 
-void Outcomes::finish(size_t i, ModuleState state, std::vector<SoRecord> shared_objects) {
+void Outcomes::finish(size_t i, ModuleState state, std::vector<SoRecord> shared_objects, bool pure) {
+    std::string status;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         modules_[i].state = state;
         modules_[i].shared_objects = std::move(shared_objects);
+        modules_[i].pure = pure;
+        status = modules_[i].status();
     }
-    status_.finish(modules_[i].name, std::string(to_string(state)));
+    status_.finish(modules_[i].name, status);
+}
+
+std::string ModuleOutcome::status() const {
+    std::string s(to_string(state));
+    return pure && !failed() ? s + ", pure Python" : s;
 }
 
 bool Outcomes::ok() const {

@@ -93,6 +93,8 @@ std::vector<DiscoveredSo> discover_all(std::vector<ModuleWork> &work, const std:
         });
     for (const PathClash &clash : find_path_clashes(found))
         outcomes.guard(found[clash.second].module, [&] { throw Error(describe_clash(clash, found, work)); });
+    for (const FileClash &clash : find_file_clashes(work))
+        outcomes.guard(clash.second, [&] { throw Error(describe_clash(clash, work)); });
     return found;
 }
 
@@ -147,7 +149,7 @@ std::vector<ModuleRecord> record_modules(const std::vector<ModuleWork> &work, co
                 record_module(m.dirs.work, m.key, m.package_dir);
             result.packages_built += !m.cached;
             outcomes.finish(i, m.cached && !renamed ? ModuleState::UpToDate : ModuleState::Built,
-                            record.shared_objects);
+                            record.shared_objects, m.pure);
             records.push_back(std::move(record));
         });
     }

@@ -115,6 +115,8 @@ fs::path fetch_source(const ModuleSpec &module, const fs::path &dest, CommandRun
     case SourceKind::Archive:
         extract_archive(module.local_path, dest);
         break;
+    case SourceKind::Wheel:
+        throw Error(module.origin + ": a wheel is installed, not fetched and built (install_wheel)");
     case SourceKind::Git: {
         Command clone;
         clone.argv = {"git", "clone", "--quiet"};

@@ -172,6 +172,7 @@ TEST_CASE("build_packages: the interpreter's configure, make and make install ca
     Fixture f;
     f.spec.build = BuildKind::CPython;
     write_file_atomic(f.dir / "src/configure", "#!/bin/sh\n");
+    write_file_atomic(f.dir / "src/Include/patchlevel.h", "#define PY_MAJOR_VERSION 3\n#define PY_MINOR_VERSION 11\n");
     test::FakeRunner runner;
     test::RecordingStatus status;
     Host host{runner, status};
@@ -196,4 +197,48 @@ TEST_CASE("build_packages: the interpreter's configure, make and make install ca
         for (const auto &arg : ran[0].argv)
             CHECK(arg.find("ccache") == std::string::npos); // CC stays the wrapper and the compiler
     }
+}
+
+TEST_CASE("build_packages: a CPython source of another minor version is refused before configure runs") {
+    Fixture f;
+    f.spec.name = "python";
+    f.spec.build = BuildKind::CPython;
+    write_file_atomic(f.dir / "src/configure", "#!/bin/sh\n");
+    write_file_atomic(f.dir / "src/Include/patchlevel.h", "/* Version parsed out into numeric values */\n"
+                                                           "#define PY_MAJOR_VERSION\t\t3\n"
+                                                           "#define PY_MINOR_VERSION\t\t12\n"
+                                                           "#define PY_MICRO_VERSION\t\t1\n");
+    test::FakeRunner runner;
+    test::RecordingStatus status;
+    Host host{runner, status};
+    Toolchain t;
+    t.python = f.py;
+    CHECK_THROWS_WITH(prepare_module(f.work, t, {}, host),
+                      "modules.txt:1: the source is CPython 3.12, --python /opt/py/bin/python3 is 3.11 (python.km is "
+                      "the one, the package builds borrow the other's tools): give a 3.11 source, or --python a "
+                      "Python 3.12");
+    CHECK(runner.matching({"./configure"}).empty());
+
+    // The same minor version goes on to configure (which the fake runner fails).
+    write_file_atomic(f.dir / "src/Include/patchlevel.h", "#define PY_MAJOR_VERSION 3\n#define PY_MINOR_VERSION 11\n");
+    CHECK_THROWS_WITH(prepare_module(f.work, t, {}, host), Catch::Contains("CPython's configure failed"));
+    CHECK(runner.matching({"./configure"}).size() == 1);
+}
+
+TEST_CASE("build_packages: a local source is keyed by its content, not by how its path is written") {
+    test::TempDir dir;
+    write_file_atomic(dir / "proj/pkg/setup.py", "print('hi')\n");
+    Manifest relative = parse_manifest("pkg pkg\n", "modules.txt", dir / "proj");
+    Manifest absolute = parse_manifest("pkg " + (dir / "proj/pkg").string() + "\n", "modules.txt", dir / "proj");
+    test::FakeRunner runner;
+    std::string key = current_key(runner, relative.modules[0], "toolchain");
+    CHECK(current_key(runner, absolute.modules[0], "toolchain") == key);
+    // The project moved: the same content elsewhere is the same build.
+    fs::rename(dir / "proj", dir / "moved");
+    Manifest moved = parse_manifest("pkg pkg\n", "modules.txt", dir / "moved");
+    CHECK(current_key(runner, moved.modules[0], "toolchain") == key);
+    // Its content is what counts.
+    write_file_atomic(dir / "moved/pkg/setup.py", "print('changed')\n");
+    CHECK(current_key(runner, moved.modules[0], "toolchain") != key);
+    CHECK(runner.commands().empty());
 }

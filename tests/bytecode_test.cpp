@@ -101,6 +101,18 @@ for i in z.infolist():
     CHECK(listing.find("lib/pkg/py2.py deflated") != std::string::npos);
     CHECK(listing.find("py2.pyc") == std::string::npos);
     CHECK(listing.find("__pycache__") == std::string::npos);
+    CHECK(listing.find("kmpack-directory.marshal stored - 1980\n") != std::string::npos);
+    // The comment says where the marshalled directory is; it is zipimport's own
+    // reading of the archive, less its own member.
+    auto directory = test::run({KMPACK_TEST_PYTHON, "-I", "-c", R"PY(import marshal, sys, zipfile, zipimport
+exe = sys.argv[1]
+word, at, size = zipfile.ZipFile(exe).comment.split()
+f = open(exe, "rb"); f.seek(int(at, 16)); mine = marshal.loads(f.read(int(size, 16)))
+read = zipimport._read_directory(exe)
+print(word.decode(), len(mine) + 1 == len(read), all(read[k][1:] == v and read[k][0] == exe + "/" + k.rstrip("/") for k, v in mine.items()))
+)PY", (dir / "exe").string()},
+                               dir.path());
+    CHECK(directory == "kmpack-directory True True\n");
 
     // zipimport imports from it at <file>/lib; code objects name <name>/lib/...
     auto out = test::run({KMPACK_TEST_PYTHON, "-I", "-c",

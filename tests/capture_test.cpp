@@ -169,3 +169,17 @@ TEST_CASE("capture: a launcher that fails fails the compile, says so and is logg
                Catch::Contains("kmpack-capture: $KMPACK_CAPTURE_LAUNCHER is not a launcher"));
     CHECK(read_capture_log(dir / "log.jsonl").size() == 1);
 }
+
+TEST_CASE("capture: the records of a moved build directory are rebased, whole components only") {
+    std::vector<CaptureRecord> records = {
+        {"/old/kb/modules/p/src", {"gcc", "-I/old/kb/modules/p/src/include", "-o", "/old/kb/modules/p/temp/a.o",
+                                   "-Wl,-Map,/old/kb/modules/p/maps/1.map", "/old/kb2/x.o", "/old/kb"},
+         "/old/kb/modules/p/maps/1.map", 0}};
+    rebase_capture_records(records, "/old/kb/", "/new/place/kb");
+    CHECK(records[0].cwd == "/new/place/kb/modules/p/src");
+    CHECK(records[0].map == "/new/place/kb/modules/p/maps/1.map");
+    CHECK(records[0].argv == std::vector<std::string>{"gcc", "-I/new/place/kb/modules/p/src/include", "-o",
+                                                      "/new/place/kb/modules/p/temp/a.o",
+                                                      "-Wl,-Map,/new/place/kb/modules/p/maps/1.map", "/old/kb2/x.o",
+                                                      "/new/place/kb"});
+}

@@ -66,3 +66,14 @@ TEST_CASE("cpython_build: the modules left out by default each say why") {
         nis = nis || glob_match(glob, "nis.cpython-311-x86_64-linux-gnu.so");
     CHECK(nis);
 }
+
+TEST_CASE("cpython_build: the source's version from Include/patchlevel.h") {
+    test::TempDir dir;
+    CHECK_THROWS_WITH(cpython_source_version(dir.path()),
+                      Catch::Contains("Include/patchlevel.h: missing;") && Catch::Contains("is not a CPython source"));
+    write_file_atomic(dir / "Include/patchlevel.h", "#define PY_MAJOR_VERSION_X 9\n#define PY_MAJOR_VERSION 3\n"
+                                                    "#define PY_MINOR_VERSION        13\n");
+    CHECK(cpython_source_version(dir.path()) == "3.13");
+    write_file_atomic(dir / "Include/patchlevel.h", "#define PY_MAJOR_VERSION 3\n");
+    CHECK_THROWS_WITH(cpython_source_version(dir.path()), Catch::Contains("no PY_MINOR_VERSION"));
+}

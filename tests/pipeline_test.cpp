@@ -117,13 +117,24 @@ TEST_CASE("pipeline: a failing package build names the module, the status and th
     CHECK(e.find("full log: " + (dir / "kb/modules/pkg/build.log").string()) != std::string::npos);
 }
 
-TEST_CASE("pipeline: a package with no extension module is an error") {
+TEST_CASE("pipeline: a package with no extension module is pure Python, shipped as it is") {
     test::TempDir dir;
     write_file_atomic(dir / "pure/setup.py", "from setuptools import setup\nsetup(name='pure', py_modules=['p'])\n");
-    write_file_atomic(dir / "pure/p.py", "");
+    write_file_atomic(dir / "pure/p.py", "ANSWER = 42\n");
     write_file_atomic(dir / "modules.txt", "pure pure\n");
-    std::string e = build_error(options_for(dir));
-    CHECK(e.find(":1: the build of 'pure' linked no extension module (.so)") != std::string::npos);
+    BuildOptions o = options_for(dir);
+    test::SystemHost host;
+    BuildResult r = run_build(o, host);
+    REQUIRE(r.modules.size() == 1);
+    CHECK(r.modules[0].pure);
+    CHECK(r.modules[0].status() == "built, pure Python");
+    CHECK(r.modules[0].shared_objects.empty());
+    CHECK(r.linked);
+    CHECK(read_file(dir / "kb/dist/lib/p.py") == "ANSWER = 42\n");
+    CHECK(test::run({(dir / "kb/dist/python.km").string(), "-c", "import p; print(p.ANSWER)"}, dir.path()) == "42\n");
+    // Again: up to date, still pure.
+    r = run_build(o, host);
+    CHECK(r.modules[0].status() == "up to date, pure Python");
 }
 
 TEST_CASE("pipeline: a system library with no static archive stops the link with a clear message") {
@@ -309,4 +320,22 @@ TEST_CASE("pipeline: one build directory, one kmpack at a time") {
     FileLock held(dir / "kb/.kmpack.lock", "test");
     CHECK(build_error(o) == "the build directory " + (dir / "kb").string() + " is in use by another kmpack (" +
                                 (dir / "kb/.kmpack.lock").string() + " is locked); wait for it to finish");
+}
+
+TEST_CASE("pipeline: two modules installing one file with different content is an error, the same content is not") {
+    test::TempDir dir;
+    for (const char *name : {"a", "b"}) {
+        write_file_atomic(dir / name / "setup.py",
+                          std::string("from setuptools import setup\nsetup(name='") + name + "', packages=['ns'])\n");
+        write_file_atomic(dir / name / "ns/__init__.py", "# a namespace, the same in both\n");
+    }
+    write_file_atomic(dir / "a/ns/mod.py", "FROM = 'a'\n");
+    write_file_atomic(dir / "b/ns/mod.py", "FROM = 'b'\n");
+    write_file_atomic(dir / "modules.txt", "a a\nb b\n");
+    std::string e = build_error(options_for(dir));
+    CHECK(e == (dir / "modules.txt").string() + ":2: module 'b' installs ns/mod.py, as module 'a' (" +
+                   (dir / "modules.txt").string() +
+                   ":1) does, with other content; python.km's lib/ holds one file per path: remove one of the lines");
+    write_file_atomic(dir / "b/ns/mod.py", "FROM = 'a'\n");
+    CHECK(build_error(options_for(dir)) == "(no error)");
 }

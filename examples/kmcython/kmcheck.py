@@ -49,4 +49,8 @@ check(sh.calls() == 6, "shapes call counter (got %d)" % sh.calls())
 check(fm.calls() == 11, "fastmath counter unaffected (got %d)" % fm.calls())
 check(type(r).__module__ == "kmcython.shapes", "type module %r" % type(r).__module__)
 
+# Last: it calls fib, which the counters above count.
+import kmcython
+check(kmcython.fib_text(10) == "the 10th Fibonacci number is 55", "fib_text, through the pure package kmpure")
+
 print("ok kmcython: %d checks" % n)

@@ -70,4 +70,8 @@ void record_module(const fs::path &work, const std::string &key, const fs::path 
 // The package directory a recorded build used.
 fs::path recorded_package_dir(const fs::path &work);
 
+// Where the module built in `work` was when it was built (the build
+// directory may have moved since); nothing when it has no readable record.
+std::optional<fs::path> recorded_work(const fs::path &work);
+
 } // namespace kmpack

@@ -29,6 +29,13 @@ void append_capture_record(const std::filesystem::path &log, const CaptureRecord
 // Reads a capture log. Errors name the log and the line.
 std::vector<CaptureRecord> read_capture_log(const std::filesystem::path &log);
 
+// The records of a build that ran in `from`, as if it had run in `to`
+// (the build directory moved): every path below `from` in a record's
+// directory, map and arguments (also inside "-I/..." and "-Wl,...") is
+// put below `to`.
+void rebase_capture_records(std::vector<CaptureRecord> &records, const std::filesystem::path &from,
+                            const std::filesystem::path &to);
+
 // True when argv (a compiler driver call) links a shared object.
 bool is_shared_link(const std::vector<std::string> &argv);
 

@@ -7,6 +7,7 @@
 
 #include "kmpack/launcher.h"
 #include "kmpack/manifest.h"
+#include "kmpack/python_info.h"
 #include "kmpack/process.h"
 #include "kmpack/status.h"
 
@@ -53,6 +54,19 @@ CPythonLayout build_cpython(const ModuleSpec &spec, const fs::path &source_dir, 
                             const fs::path &capture, const Launcher &launcher,
                             const std::map<std::string, std::string> &env, unsigned jobs, const fs::path &log,
                             CommandRunner &runner, Status &status);
+
+// The "major.minor" version of the CPython source at `source_dir`, from its
+// Include/patchlevel.h. Error when there is none (not a CPython source).
+std::string cpython_source_version(const fs::path &source_dir);
+
+// Error, before anything is built, when the CPython source at `source_dir`
+// is another minor version than `host` (--python): python.km would be the
+// one, the package builds would use the other's tools and headers.
+void check_cpython_version(const ModuleSpec &spec, const fs::path &source_dir, const PythonInfo &host);
+
+// The message of that error; `source_version` as cpython_source_version().
+std::string cpython_version_mismatch(const ModuleSpec &spec, const std::string &source_version,
+                                     const PythonInfo &host);
 
 // The static libpythons a CPython installation at `prefix` has
 // (lib/python3.X/config-*/libpython3.X.a).

@@ -58,4 +58,20 @@ std::vector<PathClash> find_path_clashes(const std::vector<DiscoveredSo> &found)
 std::string describe_clash(const PathClash &clash, const std::vector<DiscoveredSo> &found,
                            const std::vector<ModuleWork> &work);
 
+// A file other than a .so that two modules install at the same path with
+// different content (a pure package overwriting an extension package's
+// __init__.py, say): python.km's lib/ holds one. The same content twice is
+// no clash (the __init__.py of a pkg_resources-style namespace package).
+struct FileClash {
+    std::string path;             // package-relative
+    size_t first = 0, second = 0; // indices into the modules, first < second
+};
+
+// Every such file of the modules' lib_dir trees (kmpack's artifacts,
+// .so files and __pycache__ aside), each later one paired with the first.
+std::vector<FileClash> find_file_clashes(const std::vector<ModuleWork> &work);
+
+// The error for it: both modules.txt lines, both names and the path.
+std::string describe_clash(const FileClash &clash, const std::vector<ModuleWork> &work);
+
 } // namespace kmpack

@@ -22,7 +22,7 @@
 
 namespace kmpack {
 
-enum class SourceKind { Directory, Archive, Git };
+enum class SourceKind { Directory, Archive, Git, Wheel };
 // CPython: the line is the interpreter itself (a CPython source), built
 // first; every other module is built against it. At most one per file.
 enum class BuildKind { Auto, SetupPy, Pip, CPython };
@@ -31,7 +31,7 @@ struct ModuleSpec {
     std::string name;
     std::string source;               // as written
     SourceKind kind = SourceKind::Directory;
-    std::filesystem::path local_path; // absolute, for Directory and Archive
+    std::filesystem::path local_path; // absolute, for Directory, Archive and Wheel
     std::string ref;                  // git ref (branch, tag or commit)
     std::string subdir;               // where setup.py / pyproject.toml is, in the source
     std::vector<std::string> skip;    // globs over package-relative .so paths

@@ -22,6 +22,7 @@ struct ModuleWork {
     bool cached = false;  // its recorded build had this key: nothing was built
     bool recorded = false; // its build record is written already (an interpreter, in the cache)
     std::vector<std::string> notes; // from discovery: .so files left out, and why
+    bool pure = false;    // from discovery: the build made no .so at all (a pure-Python package)
 };
 
 } // namespace kmpack

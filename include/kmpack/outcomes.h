@@ -23,7 +23,10 @@ struct ModuleOutcome {
     std::filesystem::path log;
     double seconds = 0;
     std::vector<SoRecord> shared_objects;
+    bool pure = false; // its build made no .so at all: a pure-Python package
     bool failed() const { return state == ModuleState::Failed; }
+    // "built", "up to date", "failed"; ", pure Python" after the first two for a pure package.
+    std::string status() const;
 };
 
 class Outcomes {
@@ -38,7 +41,7 @@ public:
     // Takes the module's time so far from the status (its clock runs from its first phase).
     void clock(size_t i);
     // Sets what a finished module reports.
-    void finish(size_t i, ModuleState state, std::vector<SoRecord> shared_objects);
+    void finish(size_t i, ModuleState state, std::vector<SoRecord> shared_objects, bool pure = false);
     bool keep_going() const { return keep_going_; }
 
     bool ok() const;

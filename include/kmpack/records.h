@@ -60,6 +60,7 @@ struct ArtifactRecord {
 struct ModuleBuildRecord {
     std::string key;         // module_key() it was built with
     std::string package_dir; // relative to the work directory
+    std::string work;        // the work directory's absolute path when it was built (its capture log names it)
 };
 
 // ---- kmpack-build.json
@@ -99,7 +100,7 @@ struct BuildRecord {
 // The plain records: every member is a field of the same name, all required.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ExportRecord, name, renamed, kind, binding, size, object)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ObjectRecord, name, globals, md5)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ModuleBuildRecord, key, package_dir)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ModuleBuildRecord, key, package_dir, work)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SoRecord, path, id, artifacts, exports, renamed, libs, lib_dirs, system_archives,
                                    cxx)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ModuleRecord, name, source, key, lib_dir, log, notes, shared_objects)

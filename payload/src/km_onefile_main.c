@@ -34,6 +34,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <marshal.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -70,17 +71,107 @@ static char *executable_path(const char *argv0) {
     return realpath("/proc/self/exe", NULL);
 }
 
-/* Whether `path` ends with a zip archive's end-of-central-directory record
- * (kmpack writes no archive comment, so it is the last 22 bytes). */
-static int ends_with_archive(const char *path) {
+/* The archive at the end of python.km: present, and where kmpack put its
+ * directory ready-made (see below), or no directory (size 0). */
+struct archive {
+    int present;
+    long long directory_at, directory_size;
+};
+
+/* kmpack writes a 42-byte comment "kmpack-directory <16 hex> <8 hex>" after
+ * the end-of-central-directory record; without it (another writer, an older
+ * kmpack) the record is the last 22 bytes. */
+enum { EOCD_SIZE = 22, COMMENT_SIZE = 42 };
+
+static struct archive find_archive(const char *path) {
+    struct archive a = {0, 0, 0};
     FILE *f = fopen(path, "rb");
     if (!f)
-        return 0;
-    unsigned char record[22];
-    int ok = fseek(f, -(long)sizeof record, SEEK_END) == 0 && fread(record, 1, sizeof record, f) == sizeof record &&
-             memcmp(record, "PK\5\6", 4) == 0;
+        return a;
+    unsigned char tail[EOCD_SIZE + COMMENT_SIZE];
+    if (fseek(f, -(long)sizeof tail, SEEK_END) == 0 && fread(tail, 1, sizeof tail, f) == sizeof tail &&
+        memcmp(tail, "PK\5\6", 4) == 0 && tail[20] == COMMENT_SIZE && tail[21] == 0) {
+        char comment[COMMENT_SIZE + 1];
+        memcpy(comment, tail + EOCD_SIZE, COMMENT_SIZE);
+        comment[COMMENT_SIZE] = 0;
+        unsigned long long at, size;
+        a.present = 1;
+        if (sscanf(comment, "kmpack-directory %16llx %8llx", &at, &size) == 2) {
+            a.directory_at = (long long)at;
+            a.directory_size = (long long)size;
+        }
+    } else if (fseek(f, -EOCD_SIZE, SEEK_END) == 0 && fread(tail, 1, EOCD_SIZE, f) == EOCD_SIZE &&
+               memcmp(tail, "PK\5\6", 4) == 0) {
+        a.present = 1;
+    }
     fclose(f);
-    return ok;
+    return a;
+}
+
+/* Hands zipimport the archive's directory, as kmpack marshalled it at link
+ * time (name -> entry without its path), so that the first import does not
+ * read some 1,500 entries in Python: zipimport's cache of directories
+ * (zipimport._zip_directory_cache), keyed by the archive's path, is what
+ * its importer looks in first. Runs between CPython's two phases of
+ * initialisation: the frozen importers work, zipimport is not yet in use.
+ * Any failure only leaves the cache empty (zipimport reads the directory
+ * itself). */
+static void preload_directory(const char *path, const wchar_t *exe, struct archive a) {
+    if (a.directory_size <= 0)
+        return;
+    char *blob = malloc((size_t)a.directory_size);
+    FILE *f = fopen(path, "rb");
+    int ok = blob && f && fseek(f, (long)a.directory_at, SEEK_SET) == 0 &&
+             fread(blob, 1, (size_t)a.directory_size, f) == (size_t)a.directory_size;
+    if (f)
+        fclose(f);
+    PyObject *marshalled = ok ? PyMarshal_ReadObjectFromString(blob, (Py_ssize_t)a.directory_size) : NULL;
+    free(blob);
+    PyObject *archive = PyUnicode_FromWideChar(exe, -1), *files = PyDict_New();
+    PyObject *zipimport = PyImport_ImportModule("zipimport");
+    PyObject *cache = zipimport ? PyObject_GetAttrString(zipimport, "_zip_directory_cache") : NULL;
+    ok = marshalled && PyDict_Check(marshalled) && archive && files && cache && PyDict_Check(cache);
+    PyObject *name, *entry;
+    Py_ssize_t pos = 0;
+    while (ok && PyDict_Next(marshalled, &pos, &name, &entry)) {
+        if (!PyUnicode_Check(name) || !PyTuple_Check(entry)) {
+            ok = 0;
+            break;
+        }
+        Py_ssize_t n = PyTuple_GET_SIZE(entry);
+        PyObject *full = PyTuple_New(n + 1);
+        /* As zipimport's _path_join: "<archive>/<name>", the name's trailing
+         * '/' (a directory's) dropped. */
+        Py_ssize_t len = PyUnicode_GET_LENGTH(name);
+        while (len > 0 && PyUnicode_READ_CHAR(name, len - 1) == '/')
+            --len;
+        PyObject *stem = PyUnicode_Substring(name, 0, len);
+        PyObject *member = stem ? PyUnicode_FromFormat("%U/%U", archive, stem) : NULL;
+        Py_XDECREF(stem);
+        if (!full || !member) {
+            Py_XDECREF(full);
+            Py_XDECREF(member);
+            ok = 0;
+            break;
+        }
+        PyTuple_SET_ITEM(full, 0, member);
+        for (Py_ssize_t i = 0; i < n; ++i) {
+            PyObject *item = PyTuple_GET_ITEM(entry, i);
+            Py_INCREF(item);
+            PyTuple_SET_ITEM(full, i + 1, item);
+        }
+        ok = PyDict_SetItem(files, name, full) == 0;
+        Py_DECREF(full);
+    }
+    if (ok)
+        ok = PyDict_SetItem(cache, archive, files) == 0;
+    if (!ok)
+        PyErr_Clear();
+    Py_XDECREF(cache);
+    Py_XDECREF(zipimport);
+    Py_XDECREF(files);
+    Py_XDECREF(archive);
+    Py_XDECREF(marshalled);
 }
 
 /* "<exe><suffix>" as a wide string, or NULL. PyMem_RawFree'd by the caller. */
@@ -106,7 +197,8 @@ int main(int argc, char **argv) {
                 argc > 0 ? argv[0] : "", strerror(errno));
         return 1;
     }
-    if (!ends_with_archive(exe)) {
+    struct archive archive = find_archive(exe);
+    if (!archive.present) {
         fprintf(stderr,
                 "python.km: %s carries no standard library: it was linked with --onefile, and its archive "
                 "is gone (was it stripped?) or this is another file; link it again with kmpack\n",
@@ -126,7 +218,6 @@ int main(int argc, char **argv) {
 
     /* home: prefix and exec_prefix, and no ._pth or landmark search. */
     PyStatus status = PyConfig_SetBytesString(&config, &config.home, exe);
-    free(exe);
     fail_on(status, &config);
     char stdlib[32];
     snprintf(stdlib, sizeof stdlib, "/lib/python%d.%d", PY_MAJOR_VERSION, PY_MINOR_VERSION);
@@ -138,7 +229,24 @@ int main(int argc, char **argv) {
     fail_on(status, &config);
     config.module_search_paths_set = 1;
 
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030E0000
+    /* Two phases (PEP 587's _init_main, private but kept through 3.13): the
+     * directory goes in between them, before encodings is imported. */
+    wchar_t *home = below(config.home, "");
+    config._init_main = 0;
     fail_on(Py_InitializeFromConfig(&config), &config);
     PyConfig_Clear(&config);
+    if (home)
+        preload_directory(exe, home, archive);
+    PyMem_RawFree(home);
+    free(exe);
+    status = _Py_InitializeMain();
+    if (PyStatus_Exception(status))
+        Py_ExitStatusException(status);
+#else
+    free(exe);
+    fail_on(Py_InitializeFromConfig(&config), &config);
+    PyConfig_Clear(&config);
+#endif
     return Py_RunMain();
 }

@@ -171,7 +171,7 @@ void print_summary(const kmpack::BuildResult &r, kmpack::Status &progress) {
         for (const auto &so : m.shared_objects)
             renamed += so.renamed;
         std::snprintf(line, sizeof line, "%-20s %5zu %9zu %7.1fs  %s", m.name.c_str(), m.shared_objects.size(),
-                      renamed, m.seconds, std::string(kmpack::to_string(m.state)).c_str());
+                      renamed, m.seconds, m.status().c_str());
         progress.note(line);
     }
 }

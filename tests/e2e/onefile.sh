@@ -11,7 +11,7 @@
 #     every example's checks and imports STDLIB_MODULES; sys.prefix,
 #     sys.path, sysconfig and os.__file__ name the file; a traceback shows
 #     the standard library's source line; it starts by PATH and through a
-#     symbolic link;
+#     symbolic link; zipimport uses the directory kmpack marshalled;
 #   - a stripped copy says that its archive is gone, and exits 1.
 # Usage: onefile.sh KMPACK BUILD_DIR SOURCE_DIR STDLIB_MODULES
 # Exits 77 (skipped) only for the empty-root part, when neither root nor a
@@ -82,6 +82,13 @@ assert sysconfig.get_paths()["stdlib"] == stdlib, sysconfig.get_paths()
 assert os.__file__.startswith(stdlib + "/os.py"), os.__file__
 assert json.__file__.startswith(stdlib + "/json/__init__.py"), json.__file__
 assert sys.flags.isolated == 1, sys.flags
+# The directory kmpack marshalled is the one in use: it lacks its own member,
+# which zipimport's own reading of the archive would list.
+import zipimport
+files = zipimport._zip_directory_cache[exe]
+assert "lib/python3.11/os.py" in files and files["lib/python3.11/os.py"][0] == stdlib + "/os.py", files.get("lib/python3.11/os.py")
+assert "kmpack-directory.marshal" not in files, "zipimport read the directory itself"
+assert files["lib/python3.11/json/"][0] == stdlib + "/json", files["lib/python3.11/json/"]
 try:
     json.loads("not json")
 except ValueError:

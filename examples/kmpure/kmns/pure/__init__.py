@@ -1,0 +1,2 @@
+"""kmns.pure: kmpure's portion of the namespace package kmns (PEP 420)."""
+PORTION = "kmpure"
