@@ -114,10 +114,17 @@ void prepare_module(ModuleWork &m, const Toolchain &toolchain, const ModuleOptio
     host.status.phase(spec.name, "check");
     m.key = current_key(host.runner, spec, toolchain.identity);
     m.cached = false;
-    if (!options.forced(spec.name) && recorded_key(m.dirs.work) == m.key) {
-        m.package_dir = recorded_package_dir(m.dirs.work);
-        m.cached = true;
-        return;
+    if (auto recorded = recorded_build(m.dirs.work); recorded && recorded->key == m.key && !options.forced(spec.name)) {
+        std::string damage = damaged_build_file(m.dirs.work, *recorded);
+        if (damage.empty()) {
+            m.package_dir = m.dirs.work / recorded->package_dir;
+            m.cached = true;
+            if (recorded->legacy) // an earlier kmpack's record (an interpreter in the cache): give it its files
+                record_module(m.dirs.work, m.key, m.package_dir);
+            return;
+        }
+        host.status.note(spec.name + ": " + damage + "; building " + spec.name + " again");
+        m.damaged = true;
     }
     std::error_code rm;
     fs::remove_all(m.dirs.work, rm);

@@ -1,5 +1,6 @@
 #include "kmpack/link_python.h"
 
+#include "kmpack/artifacts.h"
 #include "kmpack/conventions.h"
 #include "kmpack/debug_split.h"
 #include "kmpack/elf_symbols.h"
@@ -13,6 +14,8 @@
 #include "kmpack/records.h"
 #include "kmpack/runtime_tree.h"
 #include "kmpack/system_libs.h"
+
+#include <set>
 
 namespace kmpack {
 
@@ -166,14 +169,35 @@ fs::path write_link_line(const LinkSite &site, std::vector<std::string> &line, c
     return file;
 }
 
+// The set of artifacts at `stem` as its stamp recorded it, or an Error
+// saying which file is not and that a build makes it again.
+void check_stamped(const fs::path &stem) {
+    std::optional<StampRecord> stamp = read_stamp(stem);
+    if (!stamp)
+        throw Error(artifact_at(stem, Artifact::Stamp).string() +
+                    ": missing or unreadable, so the artifacts beside it are incomplete; run 'kmpack build' to "
+                    "write them again");
+    if (std::string damaged = damaged_artifact(stem, *stamp); !damaged.empty())
+        throw Error(damaged + "; run 'kmpack build' to write it again");
+}
+
 } // namespace
 
 LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Host &host) {
     BuildLayout layout{fs::absolute(build_dir)};
     BuildRecord record = load_build_record(layout);
+    // Every set the link reads as its stamp recorded it, each checked once.
+    std::set<std::string> checked;
+    auto check = [&](const SoRecord &so) {
+        if (checked.insert(so.artifacts).second)
+            check_stamped(layout.root / so.artifacts);
+    };
     LinkPlan plan = plan_link(record, layout.root, options, [&](const SoRecord &so) {
+        check(so);
         return load_record<ArtifactRecord>(artifact_at(layout.root / so.artifacts, Artifact::Record));
     });
+    for (const SoRecord &so : plan.sos)
+        check(so);
 
     fs::path out_dir = fs::absolute(options.output_dir.empty() ? layout.dist() : options.output_dir);
     FileLock lock(out_dir / ".kmpack.lock", "the output directory " + out_dir.string());
