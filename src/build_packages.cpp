@@ -3,6 +3,7 @@
 #include "kmpack/build_cache.h"
 #include "kmpack/capture.h"
 #include "kmpack/cpython_build.h"
+#include "kmpack/disk_space.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/parallel.h"
@@ -38,9 +39,14 @@ void run_package_build(ModuleWork &m, const Toolchain &toolchain, const fs::path
     host.status.phase(m.spec->name, kind == BuildKind::SetupPy ? "build" : "build/pip");
     Command c = package_build_command(m, kind, toolchain.python, toolchain.tools(), capture);
     CommandResult result = host.runner.run(c);
-    if (!result.ok())
-        throw Error(m.spec->name + ": the package's build failed (" + result.describe() + ")\n" +
-                    log_tail(m.dirs.log(), 15) + "  full log: " + m.dirs.log().string());
+    if (!result.ok()) {
+        std::string tail = log_tail(m.dirs.log(), 15);
+        std::string failed = m.spec->name + ": the package's build failed (" + result.describe() + ")";
+        if (says_no_space(tail))
+            throw NoSpaceError(failed + ": " + no_space_text(fullest({m.dirs.work, temp_dir()})) + "\n" + tail +
+                               "  full log: " + m.dirs.log().string());
+        throw Error(failed + "\n" + tail + "  full log: " + m.dirs.log().string());
+    }
     if (kind == BuildKind::Pip)
         unpack_wheels(m);
 }

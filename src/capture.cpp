@@ -1,5 +1,6 @@
 #include "kmpack/capture.h"
 
+#include "kmpack/disk_space.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/process.h"
@@ -58,7 +59,7 @@ void append_capture_record(const std::filesystem::path &log, const CaptureRecord
     ::flock(fd, LOCK_UN);
     ::close(fd);
     if (error != 0)
-        throw Error(log.string() + ": cannot write capture log: " + std::strerror(error));
+        throw_write_error(log, "cannot write capture log", error);
 }
 
 std::vector<CaptureRecord> read_capture_log(const std::filesystem::path &log) {
