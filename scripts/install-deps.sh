@@ -9,6 +9,9 @@ packages=(
   # Linkers: --ld auto links python.km with the fastest installed (lld, then mold).
   lld mold
   clang libclang-rt-14-dev meson python3-mesonpy
+  # CI builds kmpack once with clang (scripts/test.sh --clang): the clang of
+  # kmpack's LLVM.
+  clang-19
   # CPython from source (--cpython): the libraries of its shared standard
   # modules, each with its static archive.
   libffi-dev libsqlite3-dev liblzma-dev libbz2-dev libncurses-dev libreadline-dev

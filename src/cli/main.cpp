@@ -377,7 +377,8 @@ enum Exit { kOk = 0, kFailed = 1, kUsage = 2, kInternal = 3 };
 template <typename... Commands> int run_parsed(kmpack::CommandRunner &runner, Commands &...commands) {
     try {
         int status = kOk;
-        ((commands.cmd->parsed() ? (status = commands.run(runner), true) : false) || ...);
+        // The first parsed one runs; || stops there.
+        (void)((commands.cmd->parsed() ? (status = commands.run(runner), true) : false) || ...);
         return status;
     } catch (const kmpack::Error &e) {
         std::cerr << "kmpack: error: " << e.what() << "\n";
