@@ -371,7 +371,7 @@ TEST_CASE("pipeline: an artifact damaged in place or an emptied capture log is n
     CHECK(to_string(r2.modules[1].state) == "built");
     CHECK_THAT(host2.out.str(), Catch::Contains("b: " + capture.string() + ": damaged since kmpack wrote it (0 bytes, " +
                                                 std::to_string(size) + " when written); building b again"));
-    CHECK(fs::file_size(capture) == size);
+    CHECK(fs::file_size(capture) > 0); // not the same size: its map's name holds a process id
     CHECK(read_output(test::system_runner(), c) == "imported\n");
 
     BuildResult r3 = build(o);
