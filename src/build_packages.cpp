@@ -124,9 +124,10 @@ void prepare_module(ModuleWork &m, const Toolchain &toolchain, const ModuleOptio
         std::string damage = damaged_build_file(m.dirs.work, *recorded);
         if (damage.empty()) {
             m.package_dir = m.dirs.work / recorded->package_dir;
+            // An earlier kmpack's record (an interpreter in the per-user
+            // cache) is trusted as it is and left alone: the cache is shared
+            // with other kmpacks, and not written after its build.
             m.cached = true;
-            if (recorded->legacy) // an earlier kmpack's record (an interpreter in the cache): give it its files
-                record_module(m.dirs.work, m.key, m.package_dir);
             return;
         }
         host.status.note(spec.name + ": " + damage + "; building " + spec.name + " again");

@@ -78,7 +78,7 @@ TEST_CASE("build cache: an earlier kmpack's record, without files, is read and h
     CHECK(r->legacy);
     CHECK(r->files.empty());
     CHECK(damaged_build_file(m.work, *r) == "");
-    // Written again by this kmpack, it gets its files.
+    // A build this kmpack records has them.
     record_module(m.work, r->key, m.work / r->package_dir);
     CHECK_FALSE(recorded_build(m.work)->legacy);
     CHECK(recorded_build(m.work)->files.size() == 2);

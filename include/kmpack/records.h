@@ -73,8 +73,9 @@ struct ModuleBuildRecord {
     // What the build left that later runs read again (capture.jsonl, the
     // linker maps), relative to the work directory, as the build left it.
     std::map<std::string, Fingerprint> files;
-    // Read from a record without "files" (an earlier kmpack's): nothing to
-    // check it against. Not written.
+    // Read from a record without "files" (an earlier kmpack's, as of an
+    // interpreter in the per-user cache): nothing to check, trusted as it
+    // is. Not written.
     bool legacy = false;
 };
 
