@@ -11,6 +11,9 @@ packages=(
   clang libclang-rt-14-dev meson python3-mesonpy
   # Compiler launchers (--launcher): the end-to-end tests of ccache and distcc.
   ccache distcc
+  # CI builds kmpack once with clang (scripts/test.sh --clang): the clang of
+  # kmpack's LLVM.
+  clang-19
   # CPython from source (--cpython): the libraries of its shared standard
   # modules, each with its static archive.
   libffi-dev libsqlite3-dev liblzma-dev libbz2-dev libncurses-dev libreadline-dev

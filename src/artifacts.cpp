@@ -3,6 +3,7 @@
 #include "kmpack/conventions.h"
 #include "kmpack/digest.h"
 #include "kmpack/emit_c.h"
+#include "kmpack/error.h"
 #include "kmpack/fs.h"
 
 namespace kmpack {
@@ -49,6 +50,39 @@ ArtifactRecord write_artifacts(const SoPlan &plan) {
     ArtifactRecord record = artifact_record(plan);
     write_file_atomic(artifact_path(plan.so_path, Artifact::Record), artifact_text(record));
     return record;
+}
+
+void write_stamp(const fs::path &so, const std::string &module) {
+    StampRecord stamp{module, {}};
+    for (Artifact a : kStamped) {
+        fs::path file = artifact_path(so, a);
+        stamp.files[file.filename().string()] = fingerprint(file);
+    }
+    write_file_atomic(artifact_path(so, Artifact::Stamp), json_text(nlohmann::json(stamp)));
+}
+
+std::optional<StampRecord> read_stamp(const fs::path &stem) {
+    fs::path file = artifact_at(stem, Artifact::Stamp);
+    std::error_code ec;
+    if (!fs::exists(file, ec))
+        return std::nullopt;
+    try {
+        return load_record<StampRecord>(file);
+    } catch (const Error &) {
+        return std::nullopt;
+    }
+}
+
+std::string damaged_artifact(const fs::path &stem, const StampRecord &stamp) {
+    for (Artifact a : kStamped) {
+        fs::path file = artifact_at(stem, a);
+        auto recorded = stamp.files.find(file.filename().string());
+        if (recorded == stamp.files.end())
+            return file.string() + ": not listed in its " + artifact_at(stem, Artifact::Stamp).filename().string();
+        if (std::string why = fingerprint_mismatch(file, recorded->second); !why.empty())
+            return file.string() + ": " + why;
+    }
+    return "";
 }
 
 } // namespace kmpack

@@ -140,36 +140,48 @@ std::string current_key(CommandRunner &runner, const ModuleSpec &spec, const std
     return module_key(spec, source_identity(runner, spec), toolchain);
 }
 
-std::optional<std::string> recorded_key(const fs::path &work) {
+std::optional<ModuleBuildRecord> recorded_build(const fs::path &work) {
     fs::path file = ModuleLayout{work}.record();
     std::error_code ec;
     if (!fs::exists(file, ec))
         return std::nullopt;
     try {
-        return load_record<ModuleBuildRecord>(file).key;
+        return load_record<ModuleBuildRecord>(file);
     } catch (const Error &) {
         return std::nullopt; // unreadable: build again
     }
 }
 
-void record_module(const fs::path &work, const std::string &key, const fs::path &package_dir) {
-    write_record(ModuleLayout{work}.record(),
-                 ModuleBuildRecord{key, relative_below(package_dir, work), fs::absolute(work).string()});
+std::string damaged_build_file(const fs::path &work, const ModuleBuildRecord &record) {
+    for (const auto &[rel, recorded] : record.files)
+        if (std::string why = fingerprint_mismatch(work / rel, recorded); !why.empty())
+            return (work / rel).string() + ": " + why;
+    return "";
 }
 
 std::optional<fs::path> recorded_work(const fs::path &work) {
-    std::error_code ec;
-    if (!fs::exists(ModuleLayout{work}.record(), ec))
+    auto record = recorded_build(work);
+    if (!record || record->work.empty())
         return std::nullopt;
-    try {
-        return fs::path(load_record<ModuleBuildRecord>(ModuleLayout{work}.record()).work);
-    } catch (const Error &) {
-        return std::nullopt;
-    }
+    return fs::path(record->work);
 }
 
-fs::path recorded_package_dir(const fs::path &work) {
-    return work / load_record<ModuleBuildRecord>(ModuleLayout{work}.record()).package_dir;
+std::map<std::string, Fingerprint> build_files(const fs::path &work) {
+    ModuleLayout layout{work};
+    std::map<std::string, Fingerprint> files;
+    std::error_code ec;
+    if (fs::is_regular_file(layout.capture_log(), ec))
+        files[relative_below(layout.capture_log(), work)] = fingerprint(layout.capture_log());
+    for (fs::directory_iterator it(layout.maps(), ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_regular_file())
+            files[relative_below(it->path(), work)] = fingerprint(it->path());
+    return files;
+}
+
+void record_module(const fs::path &work, const std::string &key, const fs::path &package_dir) {
+    write_record(ModuleLayout{work}.record(),
+                 ModuleBuildRecord{key, relative_below(package_dir, work), build_files(work),
+                                   fs::absolute(work).string()});
 }
 
 } // namespace kmpack

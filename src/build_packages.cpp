@@ -3,6 +3,7 @@
 #include "kmpack/build_cache.h"
 #include "kmpack/capture.h"
 #include "kmpack/cpython_build.h"
+#include "kmpack/disk_space.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/parallel.h"
@@ -40,10 +41,14 @@ void run_package_build(ModuleWork &m, const Toolchain &toolchain, const ModuleOp
     Command c = package_build_command(m, kind, toolchain.python, toolchain.tools(), options.capture_tool,
                                       options.launcher);
     CommandResult result = host.runner.run(c);
-    if (!result.ok())
-        throw Error(m.spec->name + ": the package's build failed (" + result.describe() + ")\n" +
-                    log_tail(m.dirs.log(), 15) + launcher_hint(options.launcher) +
-                    "  full log: " + m.dirs.log().string());
+    if (!result.ok()) {
+        std::string tail = log_tail(m.dirs.log(), 15);
+        std::string failed = m.spec->name + ": the package's build failed (" + result.describe() + ")";
+        if (says_no_space(tail))
+            throw NoSpaceError(failed + ": " + no_space_text(fullest({m.dirs.work, temp_dir()})) + "\n" + tail +
+                               "  full log: " + m.dirs.log().string());
+        throw Error(failed + "\n" + tail + launcher_hint(options.launcher) + "  full log: " + m.dirs.log().string());
+    }
     if (kind == BuildKind::Pip)
         unpack_wheels(m);
 }
@@ -119,10 +124,18 @@ void prepare_module(ModuleWork &m, const Toolchain &toolchain, const ModuleOptio
     host.status.phase(spec.name, "check");
     m.key = current_key(host.runner, spec, toolchain.identity);
     m.cached = false;
-    if (!options.forced(spec.name) && recorded_key(m.dirs.work) == m.key) {
-        m.package_dir = recorded_package_dir(m.dirs.work);
-        m.cached = true;
-        return;
+    if (auto recorded = recorded_build(m.dirs.work); recorded && recorded->key == m.key && !options.forced(spec.name)) {
+        std::string damage = damaged_build_file(m.dirs.work, *recorded);
+        if (damage.empty()) {
+            m.package_dir = m.dirs.work / recorded->package_dir;
+            // An earlier kmpack's record (an interpreter in the per-user
+            // cache) is trusted as it is and left alone: the cache is shared
+            // with other kmpacks, and not written after its build.
+            m.cached = true;
+            return;
+        }
+        host.status.note(spec.name + ": " + damage + "; building " + spec.name + " again");
+        m.damaged = true;
     }
     std::error_code rm;
     fs::remove_all(m.dirs.work, rm);

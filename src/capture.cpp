@@ -1,5 +1,6 @@
 #include "kmpack/capture.h"
 
+#include "kmpack/disk_space.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/launcher.h"
@@ -59,7 +60,7 @@ void append_capture_record(const std::filesystem::path &log, const CaptureRecord
     ::flock(fd, LOCK_UN);
     ::close(fd);
     if (error != 0)
-        throw Error(log.string() + ": cannot write capture log: " + std::strerror(error));
+        throw_write_error(log, "cannot write capture log", error);
 }
 
 void rebase_capture_records(std::vector<CaptureRecord> &records, const std::filesystem::path &from,

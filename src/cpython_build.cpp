@@ -1,6 +1,7 @@
 #include "kmpack/cpython_build.h"
 
 #include "kmpack/conventions.h"
+#include "kmpack/disk_space.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/libpython_prefix.h"
@@ -66,9 +67,13 @@ CPythonLayout build_cpython(const ModuleSpec &spec, const fs::path &source_dir, 
         status.phase(spec.name, phase);
         CommandResult result = runner.run(command);
         if (!result.ok()) {
-            throw Error(spec.name + ": CPython's " + phase + " failed (" + result.describe() + ")\n" +
-                        log_tail(log, 15) + launcher_hint(launcher) + "  full log: " + log.string() +
-                        "\n  command: " + shell_quote(command.argv));
+            std::string tail = log_tail(log, 15);
+            std::string failed = spec.name + ": CPython's " + phase + " failed (" + result.describe() + ")";
+            std::string rest = "\n" + tail + launcher_hint(launcher) + "  full log: " + log.string() +
+                               "\n  command: " + shell_quote(command.argv);
+            if (says_no_space(tail))
+                throw NoSpaceError(failed + ": " + no_space_text(fullest({work, temp_dir()})) + rest);
+            throw Error(failed + rest);
         }
     }
     CPythonLayout layout = cpython_layout(source_dir, work);

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <openssl/evp.h>
+#include <system_error>
 
 namespace kmpack {
 
@@ -51,6 +52,33 @@ std::string md5_file(const std::filesystem::path &path) {
     Context ctx = md5_context();
     read_file_chunks(path, 256 * 1024, [&](std::string_view piece) { update(ctx, piece.data(), piece.size()); });
     return finish_hex(ctx);
+}
+
+Fingerprint fingerprint_of(std::string_view bytes) { return {bytes.size(), md5_hex(bytes)}; }
+
+Fingerprint fingerprint(const std::filesystem::path &path) {
+    std::error_code ec;
+    uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec)
+        throw Error(path.string() + ": cannot read: " + ec.message());
+    return {size, md5_file(path)};
+}
+
+std::string fingerprint_mismatch(const std::filesystem::path &path, const Fingerprint &recorded) {
+    std::error_code ec;
+    uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec)
+        return std::filesystem::exists(path, ec) ? "unreadable (" + ec.message() + ")" : "missing";
+    if (size != recorded.size)
+        return "damaged since kmpack wrote it (" + std::to_string(size) + " bytes, " + std::to_string(recorded.size) +
+               " when written)";
+    std::string md5;
+    try {
+        md5 = md5_file(path);
+    } catch (const Error &e) {
+        return std::string("unreadable (") + e.what() + ")";
+    }
+    return md5 == recorded.md5 ? "" : "damaged since kmpack wrote it (same size, another MD5)";
 }
 
 } // namespace kmpack

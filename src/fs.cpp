@@ -1,5 +1,6 @@
 #include "kmpack/fs.h"
 
+#include "kmpack/disk_space.h"
 #include "kmpack/error.h"
 
 #include <algorithm>
@@ -149,12 +150,31 @@ std::string log_tail(const fs::path &log, size_t lines) {
 void append_file(const fs::path &path, std::string_view text) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0)
-        throw Error(path.string() + ": cannot open for appending: " + std::strerror(errno));
+        throw_write_error(path, "cannot open for appending", errno);
     ssize_t n = ::write(fd, text.data(), text.size());
     int saved = errno;
     ::close(fd);
+    // A short write: the disk filled up after the part that went.
     if (n != static_cast<ssize_t>(text.size()))
-        throw Error(path.string() + ": cannot append: " + std::strerror(n < 0 ? saved : EIO));
+        throw_write_error(path, "cannot append", n < 0 ? saved : ENOSPC);
+}
+
+std::string filesystem_error_text(const fs::filesystem_error &e) {
+    std::string what = e.what();
+    constexpr std::string_view kTag = "filesystem error: ";
+    if (what.starts_with(kTag))
+        what.erase(0, kTag.size());
+    if (size_t bracket = what.find(" ["); bracket != std::string::npos)
+        what.resize(bracket);
+    std::string where = e.path1().string();
+    if (!e.path2().empty())
+        where += " -> " + e.path2().string();
+    if (is_disk_full(e.code())) {
+        // Where it ran out: a copy's target, else the file written.
+        fs::path written = e.path2().empty() ? e.path1() : e.path2();
+        what = "cannot write: " + no_space_text(written.has_parent_path() ? written.parent_path() : fs::path("."));
+    }
+    return where.empty() ? what : where + ": " + what;
 }
 
 fs::path in_build(const fs::path &path, const fs::path &build_dir) {
@@ -180,7 +200,7 @@ void write_file_atomic(const fs::path &path, std::string_view content) {
     fs::path tmp = temporary_sibling(path);
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
-        throw Error(tmp.string() + ": cannot create: " + std::strerror(errno));
+        throw_write_error(tmp, "cannot create", errno);
     const char *p = content.data();
     size_t left = content.size();
     while (left > 0) {
@@ -191,7 +211,7 @@ void write_file_atomic(const fs::path &path, std::string_view content) {
             int e = errno;
             ::close(fd);
             ::unlink(tmp.c_str());
-            throw Error(path.string() + ": write failed: " + std::strerror(e));
+            throw_write_error(path, "write failed", e);
         }
         p += n;
         left -= static_cast<size_t>(n);
@@ -199,12 +219,12 @@ void write_file_atomic(const fs::path &path, std::string_view content) {
     if (::close(fd) != 0) {
         int e = errno;
         ::unlink(tmp.c_str());
-        throw Error(path.string() + ": write failed: " + std::strerror(e));
+        throw_write_error(path, "write failed", e);
     }
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
         int e = errno;
         ::unlink(tmp.c_str());
-        throw Error(path.string() + ": cannot rename into place: " + std::strerror(e));
+        throw_write_error(path, "cannot rename into place", e);
     }
 }
 
@@ -244,6 +264,8 @@ void copy_tree(const fs::path &from, const fs::path &to) {
     std::error_code ec;
     fs::create_directories(to, ec);
     fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+    if (is_disk_full(ec))
+        throw NoSpaceError(from.string() + ": cannot copy to " + to.string() + ": " + no_space_text(to));
     if (ec)
         throw Error(from.string() + ": cannot copy to " + to.string() + ": " + ec.message());
 }

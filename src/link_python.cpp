@@ -1,7 +1,9 @@
 #include "kmpack/link_python.h"
 
+#include "kmpack/artifacts.h"
 #include "kmpack/conventions.h"
 #include "kmpack/debug_split.h"
+#include "kmpack/disk_space.h"
 #include "kmpack/elf_symbols.h"
 #include "kmpack/emit_c.h"
 #include "kmpack/build_record.h"
@@ -13,6 +15,10 @@
 #include "kmpack/records.h"
 #include "kmpack/runtime_tree.h"
 #include "kmpack/system_libs.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
 
 namespace kmpack {
 
@@ -31,18 +37,55 @@ struct LinkSite {
 };
 
 // Runs `argv` in the build directory with the command line and its output
-// in the log; Error with the output's tail on failure.
+// in the log; Error with the output's tail (and `hint`) on failure, or a NoSpaceError
+// when it ran out of space (ran_out_of_space()) in `writes_in` (the build
+// directory when empty), where it may need up to `needed` bytes.
 void run_step(const LinkSite &site, const std::vector<std::string> &argv, const std::string &what, Host &host,
-              const std::string &hint = "") {
+              const std::string &hint = "", fs::path writes_in = {}, uintmax_t needed = 0) {
+    if (writes_in.empty())
+        writes_in = site.layout.root;
     append_file(site.log, "$ " + shell_quote(argv) + "\n");
+    std::error_code ec;
+    uintmax_t start = fs::file_size(site.log, ec);
+    std::optional<uintmax_t> free_before = free_space(writes_in);
     Command c;
     c.argv = argv;
     c.cwd = site.layout.root;
     c.output = site.log;
     auto result = host.runner.run(c);
-    if (!result.ok())
-        throw Error(what + " failed (" + result.describe() + ")\n" + log_tail(site.log, 12) + hint +
-                    "  command and output: " + site.log.string());
+    if (result.ok())
+        return;
+    std::optional<uintmax_t> free_after = free_space(writes_in);
+    std::string output;
+    try {
+        output = read_file(site.log); // what it printed (and, compiling in parallel, what the others did)
+        output.erase(0, std::min<size_t>(ec ? 0 : start, output.size()));
+    } catch (const Error &) {
+    }
+    if (ran_out_of_space(result, output, free_before, free_after, needed)) {
+        // A write that failed says so (in $TMPDIR, maybe); a SIGBUS was the output's.
+        fs::path full = says_no_space(output) ? fullest({writes_in, temp_dir()}) : writes_in;
+        throw NoSpaceError(what + " failed: " + no_space_text(full, free_space(full), needed) +
+                           "\n  command and output: " + site.log.string());
+    }
+    throw Error(what + " failed (" + result.describe() + ")\n" + log_tail(site.log, 12) + hint +
+                "  command and output: " + site.log.string());
+}
+
+// The bytes of the files `argv` names (relative to `cwd`): what a link's
+// output may need, about, at most (python.km unstripped is about half its
+// inputs with the examples).
+uintmax_t input_bytes(const std::vector<std::string> &argv, const fs::path &cwd) {
+    uintmax_t total = 0;
+    for (const auto &arg : argv) {
+        if (arg.empty() || arg[0] == '-')
+            continue;
+        std::error_code ec;
+        fs::path p = fs::path(arg).is_absolute() ? fs::path(arg) : cwd / arg;
+        if (fs::is_regular_file(p, ec))
+            total += fs::file_size(p, ec);
+    }
+    return total;
 }
 
 // The payload runtime (and in built-in mode the inittab) and every .so's
@@ -121,7 +164,10 @@ std::vector<std::string> link_once(const LinkPlan &plan, const LinkOptions &opti
         link_command(plan, options, site.layout.root, site.temporary, main, objects, for_table);
     std::error_code ec;
     try {
-        run_step(site, line, "linking python.km", host);
+        run_step(site, line, "linking python.km", host, "", site.out_dir, input_bytes(line, site.layout.root));
+    } catch (const NoSpaceError &) {
+        fs::remove(site.temporary, ec); // not the linker's fault: no --ld hint
+        throw;
     } catch (const Error &e) {
         fs::remove(site.temporary, ec);
         if (options.linker.flag.empty())
@@ -167,14 +213,35 @@ fs::path write_link_line(const LinkSite &site, std::vector<std::string> &line, c
     return file;
 }
 
+// The set of artifacts at `stem` as its stamp recorded it, or an Error
+// saying which file is not and that a build makes it again.
+void check_stamped(const fs::path &stem) {
+    std::optional<StampRecord> stamp = read_stamp(stem);
+    if (!stamp)
+        throw Error(artifact_at(stem, Artifact::Stamp).string() +
+                    ": missing or unreadable, so the artifacts beside it are incomplete; run 'kmpack build' to "
+                    "write them again");
+    if (std::string damaged = damaged_artifact(stem, *stamp); !damaged.empty())
+        throw Error(damaged + "; run 'kmpack build' to write it again");
+}
+
 } // namespace
 
 LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Host &host) {
     BuildLayout layout{fs::absolute(build_dir)};
     BuildRecord record = load_build_record(layout);
+    // Every set the link reads as its stamp recorded it, each checked once.
+    std::set<std::string> checked;
+    auto check = [&](const SoRecord &so) {
+        if (checked.insert(so.artifacts).second)
+            check_stamped(layout.root / so.artifacts);
+    };
     LinkPlan plan = plan_link(record, layout.root, options, [&](const SoRecord &so) {
+        check(so);
         return load_record<ArtifactRecord>(artifact_at(layout.root / so.artifacts, Artifact::Record));
     });
+    for (const SoRecord &so : plan.sos)
+        check(so);
 
     fs::path out_dir = fs::absolute(options.output_dir.empty() ? layout.dist() : options.output_dir);
     FileLock lock(out_dir / ".kmpack.lock", "the output directory " + out_dir.string());
@@ -197,6 +264,14 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Ho
 
     host.status.phase("python.km", "link");
     host.status.note("python.km: linking with " + options.linker.name + " (" + options.linker.why + ")");
+    // Before the link: too little space shows as a note here (the link may
+    // still fit), and as NoSpaceError if the link then runs out of it.
+    uintmax_t needed =
+        input_bytes(link_command(plan, options, layout.root, site.temporary, main, objects, options.main_table),
+                    layout.root);
+    if (std::optional<uintmax_t> free = free_space(out_dir); free && *free < needed)
+        host.status.note("python.km: only " + size_text(*free) + " free in " + out_dir.string() + "; the link reads " +
+                         size_text(needed) + " and its output may need as much");
     std::vector<std::string> line = link_once(plan, options, site, main, objects, options.main_table, host);
     if (options.main_table) {
         objects.push_back(main_table(plan, options, site, search, host));

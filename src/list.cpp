@@ -1,5 +1,6 @@
 #include "kmpack/list.h"
 
+#include "kmpack/artifacts.h"
 #include "kmpack/build_cache.h"
 #include "kmpack/build_record.h"
 #include "kmpack/error.h"
@@ -17,11 +18,16 @@ namespace fs = std::filesystem;
 namespace {
 
 SharedObjectStatus so_status(const SoRecord &so, const fs::path &build_dir) {
+    fs::path stem = build_dir / so.artifacts;
     bool all = true;
     std::error_code ec;
-    for (Artifact a : {Artifact::Record, Artifact::Symmap, Artifact::SymbolsC, Artifact::Archive})
-        all = all && fs::exists(artifact_at(build_dir / so.artifacts, a), ec);
-    return {so.path, so.id, all};
+    for (Artifact a : {Artifact::Record, Artifact::Symmap, Artifact::SymbolsC, Artifact::Archive, Artifact::Stamp})
+        all = all && fs::exists(artifact_at(stem, a), ec);
+    SharedObjectStatus s{so.path, so.id, all, ""};
+    if (all)
+        if (std::optional<StampRecord> stamp = read_stamp(stem))
+            s.damaged = damaged_artifact(stem, *stamp);
+    return s;
 }
 
 } // namespace
@@ -45,24 +51,29 @@ std::vector<ModuleStatus> build_status(CommandRunner &runner, const fs::path &bu
         built[m.name] = &m;
     std::vector<ModuleStatus> out;
     for (const auto &spec : manifest.modules) {
-        ModuleStatus s{spec.name, ListState::NotBuilt, {}};
+        ModuleStatus s{spec.name, ListState::NotBuilt, {}, ""};
         // A built interpreter's record is in the cache, where the build says.
         fs::path work = spec.build == BuildKind::CPython && !record.interpreter_dir.empty()
                             ? fs::path(record.interpreter_dir)
                             : layout.module(spec.name);
-        if (auto recorded = recorded_key(work)) {
+        if (auto recorded = recorded_build(work)) {
             std::string now = spec.build == BuildKind::CPython ? interpreter_key : current_key(runner, spec, toolchain);
-            s.state = *recorded == now ? ListState::UpToDate : ListState::Changed;
+            if (recorded->key == now)
+                s.damaged = damaged_build_file(work, *recorded);
+            s.state = recorded->key == now && s.damaged.empty() ? ListState::UpToDate : ListState::Changed;
         }
         if (auto it = built.find(spec.name); it != built.end()) {
-            for (const auto &so : it->second->shared_objects)
+            for (const auto &so : it->second->shared_objects) {
                 s.shared_objects.push_back(so_status(so, build_dir));
+                if (!s.shared_objects.back().damaged.empty() && s.state == ListState::UpToDate)
+                    s.state = ListState::Changed;
+            }
             built.erase(it);
         }
         out.push_back(std::move(s));
     }
     for (const auto &[name, m] : built)
-        out.push_back({name, ListState::NotInManifest, {}});
+        out.push_back({name, ListState::NotInManifest, {}, ""});
     return out;
 }
 
@@ -72,8 +83,11 @@ void print_status(const std::vector<ModuleStatus> &status, bool json, std::ostre
         for (const auto &m : status) {
             nlohmann::json sos = nlohmann::json::array();
             for (const auto &so : m.shared_objects)
-                sos.push_back({{"path", so.path}, {"id", so.id}, {"artifacts", so.artifacts}});
-            j.push_back({{"module", m.name}, {"state", std::string(to_string(m.state))}, {"shared_objects", sos}});
+                sos.push_back({{"path", so.path}, {"id", so.id}, {"artifacts", so.artifacts}, {"damaged", so.damaged}});
+            j.push_back({{"module", m.name},
+                         {"state", std::string(to_string(m.state))},
+                         {"damaged", m.damaged},
+                         {"shared_objects", sos}});
         }
         out << j.dump(2) << "\n";
         return;
@@ -83,8 +97,11 @@ void print_status(const std::vector<ModuleStatus> &status, bool json, std::ostre
         std::snprintf(line, sizeof line, "%-24s %-18s %zu .so", m.name.c_str(), std::string(to_string(m.state)).c_str(),
                       m.shared_objects.size());
         out << line << "\n";
+        if (!m.damaged.empty())
+            out << "    (damaged: " << m.damaged << ")\n";
         for (const auto &so : m.shared_objects)
-            out << "    " << so.path << "  " << so.id << (so.artifacts ? "" : "  (artifacts missing)") << "\n";
+            out << "    " << so.path << "  " << so.id << (so.artifacts ? "" : "  (artifacts missing)")
+                << (so.damaged.empty() ? "" : "  (damaged: " + so.damaged + ")") << "\n";
     }
 }
 

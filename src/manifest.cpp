@@ -279,8 +279,15 @@ Manifest parse_manifest(std::string_view text, const std::string &file,
             message += (message.empty() ? "" : "\n") + e;
         throw Error(message);
     }
-    std::stable_partition(manifest.modules.begin(), manifest.modules.end(),
-                          [](const ModuleSpec &m) { return m.build == BuildKind::CPython; });
+    // The interpreter's line first, the others in their order. (Not
+    // std::stable_partition: with libstdc++ 12 its temporary buffer is a
+    // deprecation error to clang 19.)
+    std::vector<ModuleSpec> ordered;
+    for (bool interpreter : {true, false})
+        for (auto &m : manifest.modules)
+            if ((m.build == BuildKind::CPython) == interpreter)
+                ordered.push_back(std::move(m));
+    manifest.modules = std::move(ordered);
     return manifest;
 }
 

@@ -13,6 +13,7 @@
 #include "kmpack/postprocess.h"
 
 #include <algorithm>
+#include <atomic>
 
 namespace kmpack {
 
@@ -98,18 +99,26 @@ std::vector<DiscoveredSo> discover_all(std::vector<ModuleWork> &work, const std:
     return found;
 }
 
+// Post-processes every .so whose artifacts are not current; counts in
+// `damaged` the sets found damaged since they were written.
 std::vector<PostprocessedSo> postprocess_all(const std::vector<DiscoveredSo> &found, const IdAssignment &ids,
                                              const std::vector<ModuleWork> &work, unsigned jobs,
-                                             Outcomes &outcomes, Status &status) {
+                                             Outcomes &outcomes, Status &status, std::atomic<size_t> &damaged) {
     std::vector<PostprocessedSo> done(found.size());
     parallel_for(found.size(), jobs, [&](size_t i) {
         const DiscoveredSo &so = found[i];
         const ModuleWork &m = work[so.module];
         outcomes.guard(so.module, [&] {
-            if (auto current = current_artifacts(so.link.output, so.md5, ids.digests[i], ids.stamps[so.module])) {
+            std::string damage;
+            if (auto current =
+                    current_artifacts(so.link.output, so.md5, ids.digests[i], ids.stamps[so.module], &damage)) {
                 done[i].rel_path = so.rel_path;
                 done[i].summary = so_summary(*current);
                 return;
+            }
+            if (!damage.empty()) {
+                status.note(m.spec->name + ": " + damage + "; writing the artifacts of " + so.rel_path + " again");
+                ++damaged;
             }
             status.phase(m.spec->name, "rename");
             done[i] = postprocess_so(so, m.dirs.work, ids.digests[i], ids.siblings, ids.stamps[so.module], true);
@@ -179,9 +188,13 @@ void link_if_stale(const BuildOptions &options, const BuildLayout &layout, const
     fs::path out_dir = fs::absolute(link.output_dir.empty() ? layout.dist() : link.output_dir);
     std::string key = link_key(record_text, link, out_dir);
     if (link_current(layout, out_dir, key) && !options.force_all && options.force.empty()) {
-        host.status.finish("python.km", "up to date");
-        result.link.python_km = out_dir / "python.km";
-        return;
+        if (result.damaged == 0) {
+            host.status.finish("python.km", "up to date");
+            result.link.python_km = out_dir / "python.km";
+            return;
+        }
+        // Made again the same, but python.km may have been linked from the damaged file.
+        host.status.note("python.km: linking again: it may have been linked from a damaged file");
     }
     std::error_code rm;
     fs::remove(layout.link_key(), rm);
@@ -234,8 +247,11 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
     build_packages(work, toolchain.built ? 1 : 0, toolchain, module_options, outcomes, host);
     std::vector<DiscoveredSo> found = discover_all(work, toolchain.search_dirs, outcomes, host.status);
     IdAssignment ids = assign_ids(found, module_names(work));
-    std::vector<PostprocessedSo> done = postprocess_all(found, ids, work, options.jobs, outcomes, host.status);
+    std::atomic<size_t> damaged{0};
+    std::vector<PostprocessedSo> done =
+        postprocess_all(found, ids, work, options.jobs, outcomes, host.status, damaged);
     BuildResult result;
+    result.damaged = damaged + std::count_if(work.begin(), work.end(), [](const ModuleWork &m) { return m.damaged; });
     if (!toolchain.built)
         result.missing_stdlib = toolchain.host.shared_stdlib;
     std::vector<ModuleRecord> records =

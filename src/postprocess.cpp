@@ -19,15 +19,19 @@ double seconds(Clock::time_point from, Clock::time_point to) { return std::chron
 } // namespace
 
 std::optional<ArtifactRecord> current_artifacts(const fs::path &so, const std::string &md5, const std::string &digest,
-                                                const std::string &stamp) {
-    std::error_code ec;
-    for (Artifact a : {Artifact::Symmap, Artifact::SymbolsC, Artifact::Archive, Artifact::Stamp})
-        if (!fs::exists(artifact_path(so, a), ec))
-            return std::nullopt;
+                                                const std::string &stamp, std::string *damage) {
+    fs::path stem = artifact_stem(so);
+    std::optional<StampRecord> recorded = read_stamp(stem);
+    if (!recorded || recorded->module != stamp)
+        return std::nullopt; // incomplete, or made for other inputs: written again
+    if (std::string damaged = damaged_artifact(stem, *recorded); !damaged.empty()) {
+        if (damage)
+            *damage = damaged;
+        return std::nullopt;
+    }
     try {
         auto record = load_record<ArtifactRecord>(artifact_path(so, Artifact::Record));
-        if (record.md5 == md5 && record.digest == digest && record.kmpack_version == KMPACK_VERSION &&
-            read_file(artifact_path(so, Artifact::Stamp)) == stamp)
+        if (record.md5 == md5 && record.digest == digest && record.kmpack_version == KMPACK_VERSION)
             return record;
     } catch (const Error &) {
         // unreadable or from another kmpack: write the set again
@@ -58,7 +62,7 @@ PostprocessedSo postprocess_so(const DiscoveredSo &so, const fs::path &package_r
     out.summary = so_summary(write_artifacts(plan));
     // Last: which kmpack made the set, and that it is complete.
     if (!stamp.empty())
-        write_file_atomic(stamp_file, stamp);
+        write_stamp(plan.so_path, stamp);
     auto t3 = Clock::now();
     out.renamed = true;
     out.objects = plan.inputs.size();

@@ -69,6 +69,31 @@ void from_json(const json &j, ArtifactRecord &r) {
     field(j, "sections", r.sections);
 }
 
+void to_json(json &j, const StampRecord &r) { j = {{"kmpack_stamp", 1}, {"module", r.module}, {"files", r.files}}; }
+
+void from_json(const json &j, StampRecord &r) {
+    if (j.at("kmpack_stamp").get<int>() != 1)
+        throw json::other_error::create(501, "unknown kmpack_stamp version", &j);
+    field(j, "module", r.module);
+    field(j, "files", r.files);
+}
+
+void to_json(json &j, const ModuleBuildRecord &r) {
+    j = {{"key", r.key}, {"package_dir", r.package_dir}, {"files", r.files}, {"work", r.work}};
+}
+
+void from_json(const json &j, ModuleBuildRecord &r) {
+    field(j, "key", r.key);
+    field(j, "package_dir", r.package_dir);
+    r.legacy = !j.contains("files");
+    r.files.clear();
+    if (!r.legacy)
+        field(j, "files", r.files);
+    r.work.clear(); // an earlier kmpack's record does not say: nothing to rebase
+    if (j.contains("work"))
+        field(j, "work", r.work);
+}
+
 void to_json(json &j, const PythonInfo &r) {
     j = {{"executable", r.executable},
          {"version", r.version},

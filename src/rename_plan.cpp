@@ -42,8 +42,12 @@ void plan_sections(SoPlan &plan) {
     std::vector<Entry> entries;
     for (auto &[name, e] : found)
         entries.push_back(e);
-    std::stable_sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) {
-        return a.order != b.order ? a.order < b.order : a.to.section < b.to.section;
+    // Ties last by the ELF name, the map's order. (Not std::stable_sort: with
+    // libstdc++ 12 its temporary buffer is a deprecation error to clang 19.)
+    std::sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) {
+        if (a.order != b.order)
+            return a.order < b.order;
+        return a.to.section != b.to.section ? a.to.section < b.to.section : a.from < b.from;
     });
     for (const auto &e : entries) {
         plan.section_renames[e.from] = e.to.section;

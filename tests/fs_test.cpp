@@ -58,3 +58,35 @@ TEST_CASE("fs: the temporaries of a dead process are removed, those of a live on
         CHECK(std::filesystem::exists(dir / keep));
     CHECK(remove_stale_temporaries(dir / "missing").empty());
 }
+
+namespace {
+
+// Bytes overwritten in place, as a bad disk or a stray write leaves them.
+void overwrite_in_place(const std::filesystem::path &file, size_t at, size_t count) {
+    std::string bytes = read_file(file);
+    REQUIRE(at + count <= bytes.size());
+    bytes.replace(at, count, std::string(count, '\xcc'));
+    write_file_atomic(file, bytes);
+}
+
+} // namespace
+
+TEST_CASE("digest: a fingerprint tells a file changed in place, truncated or gone from the one written") {
+    TempDir dir;
+    std::string bytes(5000, 'a');
+    write_file_atomic(dir / "f", bytes);
+    Fingerprint written = fingerprint_of(bytes);
+    CHECK(written.size == 5000);
+    CHECK(fingerprint(dir / "f") == written);
+    CHECK(fingerprint_mismatch(dir / "f", written) == "");
+
+    overwrite_in_place(dir / "f", 100, 16); // same size, other bytes
+    CHECK(fingerprint(dir / "f").size == 5000);
+    CHECK(fingerprint_mismatch(dir / "f", written) == "damaged since kmpack wrote it (same size, another MD5)");
+
+    write_file_atomic(dir / "f", "");
+    CHECK(fingerprint_mismatch(dir / "f", written) == "damaged since kmpack wrote it (0 bytes, 5000 when written)");
+    std::filesystem::remove(dir / "f");
+    CHECK(fingerprint_mismatch(dir / "f", written) == "missing");
+    CHECK_THROWS_WITH(fingerprint(dir / "f"), Catch::StartsWith((dir / "f").string() + ": cannot read: "));
+}

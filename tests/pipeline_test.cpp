@@ -339,3 +339,73 @@ TEST_CASE("pipeline: two modules installing one file with different content is a
     write_file_atomic(dir / "b/ns/mod.py", "FROM = 'a'\n");
     CHECK(build_error(options_for(dir)) == "(no error)");
 }
+
+namespace {
+
+// The one file below `dir` whose name ends with `suffix`.
+fs::path find_one(const fs::path &dir, const std::string &suffix) {
+    std::vector<fs::path> found;
+    for (const auto &e : fs::recursive_directory_iterator(dir))
+        if (e.path().filename().string().ends_with(suffix))
+            found.push_back(e.path());
+    REQUIRE(found.size() == 1);
+    return found.front();
+}
+
+} // namespace
+
+TEST_CASE("pipeline: an artifact damaged in place or an emptied capture log is named, made again, and relinked") {
+    test::TempDir dir;
+    write_two_packages(dir);
+    write_file_atomic(dir / "modules.txt", "a a\nb b\n");
+    BuildOptions o = options_for(dir);
+    REQUIRE(build(o).linked);
+    fs::path archive = find_one(dir / "kb/modules/a/lib", ".km.lib.a");
+    std::string good = read_file(archive);
+    std::string bad = good;
+    bad.replace(bad.size() / 2, 64, std::string(64, '\xcc')); // same size: only the content says
+    write_file_atomic(archive, bad);
+
+    // kmpack link trusts nothing its stamp does not vouch for.
+    test::SystemHost link_host;
+    CHECK_THROWS_WITH(link_python(o.build_dir, o.link_options, link_host),
+                      archive.string() + ": damaged since kmpack wrote it (same size, another MD5); run 'kmpack build' "
+                                         "to write it again");
+
+    test::SystemHost host;
+    BuildResult r = run_build(o, host);
+    CHECK(r.damaged == 1);
+    CHECK(r.packages_built == 0);
+    CHECK(r.objects_renamed == 1);
+    CHECK(r.linked); // python.km may hold what the damaged archive held
+    CHECK(to_string(r.modules[0].state) == "built");
+    CHECK(to_string(r.modules[1].state) == "up to date");
+    std::string so = relative_below(archive, dir / "kb/modules/a/lib");
+    so.replace(so.size() - std::string(".km.lib.a").size(), std::string::npos, ".so");
+    CHECK_THAT(host.out.str(), Catch::Contains("a: " + archive.string() +
+                                               ": damaged since kmpack wrote it (same size, another MD5); writing the "
+                                               "artifacts of " + so + " again"));
+    CHECK(read_file(archive) == good);
+    Command c;
+    c.argv = {r.link.python_km.string(), "-c", "import pa._m, pb._m; print('imported')"};
+    CHECK(read_output(test::system_runner(), c) == "imported\n");
+
+    fs::path capture = dir / "kb/modules/b/capture.jsonl";
+    uintmax_t size = fs::file_size(capture);
+    write_file_atomic(capture, "");
+    test::SystemHost host2;
+    BuildResult r2 = run_build(o, host2);
+    CHECK(r2.damaged == 1);
+    CHECK(r2.packages_built == 1);
+    CHECK(to_string(r2.modules[1].state) == "built");
+    CHECK_THAT(host2.out.str(), Catch::Contains("b: " + capture.string() + ": damaged since kmpack wrote it (0 bytes, " +
+                                                std::to_string(size) + " when written); building b again"));
+    CHECK(fs::file_size(capture) > 0); // not the same size: its map's name holds a process id
+    CHECK(read_output(test::system_runner(), c) == "imported\n");
+
+    BuildResult r3 = build(o);
+    CHECK(r3.damaged == 0);
+    CHECK(r3.packages_built == 0);
+    CHECK(r3.objects_renamed == 0);
+    CHECK_FALSE(r3.linked);
+}

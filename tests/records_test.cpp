@@ -74,8 +74,8 @@ TEST_CASE("records: a damaged record is an error naming the file, in kmpack's wo
 TEST_CASE("records: write_record leaves an unchanged file alone") {
     test::TempDir dir;
     fs::path file = dir / "m.json";
-    CHECK(write_record(file, ModuleBuildRecord{"k", "src", "/w"}));
-    CHECK_FALSE(write_record(file, ModuleBuildRecord{"k", "src", "/w"}));
-    CHECK(write_record(file, ModuleBuildRecord{"k2", "src", "/w"}));
+    CHECK(write_record(file, ModuleBuildRecord{"k", "src", {}, "/w"}));
+    CHECK_FALSE(write_record(file, ModuleBuildRecord{"k", "src", {}, "/w"}));
+    CHECK(write_record(file, ModuleBuildRecord{"k2", "src", {}, "/w"}));
     CHECK(load_record<ModuleBuildRecord>(file).key == "k2");
 }

@@ -5,8 +5,10 @@
 #include "kmpack/manifest.h"
 #include "kmpack/process.h"
 #include "kmpack/python_info.h"
+#include "kmpack/records.h"
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -61,17 +63,27 @@ inline constexpr int kInterpreterRecipe = 2;
 // project and kmpack version.
 std::string interpreter_key(const ModuleSpec &module, const std::string &source, const std::string &compiler);
 
-// The key recorded by the last successful build in `work`, if any.
-std::optional<std::string> recorded_key(const fs::path &work);
+// The record of the last successful build in `work`, if it is there and readable.
+std::optional<ModuleBuildRecord> recorded_build(const fs::path &work);
 
-// Records a successful build (atomically; its presence says the build is complete).
+// The first file `record` vouches for (below `work`) that is not as the
+// build left it, and how: "WORK/capture.jsonl: damaged since kmpack wrote
+// it (0 bytes, 3084 when written)"; "" when every one is, or the record is
+// an earlier kmpack's, with nothing to check against.
+std::string damaged_build_file(const fs::path &work, const ModuleBuildRecord &record);
+
+// The files of a finished build in `work` that later runs read again: its
+// capture log and its linker maps, relative to `work`, each with its
+// fingerprint.
+std::map<std::string, Fingerprint> build_files(const fs::path &work);
+
+// Records a successful build (atomically; its presence says the build is
+// complete), with build_files().
 void record_module(const fs::path &work, const std::string &key, const fs::path &package_dir);
 
-// The package directory a recorded build used.
-fs::path recorded_package_dir(const fs::path &work);
-
 // Where the module built in `work` was when it was built (the build
-// directory may have moved since); nothing when it has no readable record.
+// directory may have moved since); nothing when it has no readable record
+// or the record does not say.
 std::optional<fs::path> recorded_work(const fs::path &work);
 
 } // namespace kmpack

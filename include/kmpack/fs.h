@@ -35,6 +35,13 @@ void append_file(const fs::path &path, std::string_view text);
 // parent directory is created when missing.
 void write_file_atomic(const fs::path &path, std::string_view content);
 
+// A filesystem_error in kmpack's words, path first: libstdc++'s
+// "filesystem error: cannot create directories: Not a directory
+// [/etc/passwd/modules]" as "/etc/passwd/modules: cannot create
+// directories: Not a directory"; a full disk as "FROM -> TO: cannot write:
+// no space left on device (DIR: ...)" (disk_space.h).
+std::string filesystem_error_text(const fs::filesystem_error &e);
+
 // `path` relative to `build_dir` when it lies below it, else as it is.
 fs::path in_build(const fs::path &path, const fs::path &build_dir);
 

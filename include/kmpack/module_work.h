@@ -21,6 +21,7 @@ struct ModuleWork {
     std::string key;      // module_key() of this build
     bool cached = false;  // its recorded build had this key: nothing was built
     bool recorded = false; // its build record is written already (an interpreter, in the cache)
+    bool damaged = false;  // built again because a file its last build left was not as recorded
     std::vector<std::string> notes; // from discovery: .so files left out, and why
     bool pure = false;    // from discovery: the build made no .so at all (a pure-Python package)
 };

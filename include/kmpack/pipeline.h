@@ -46,6 +46,7 @@ struct BuildResult {
     std::vector<ModuleOutcome> modules;
     size_t packages_built = 0;  // package builds run (fetch + setup.py/pip)
     size_t objects_renamed = 0; // .so files analysed, renamed and archived
+    size_t damaged = 0;         // files found not as kmpack wrote them, and made again
     bool linked = false;        // python.km linked by this run
     std::vector<std::string> missing_stdlib; // --stdlib=system: standard modules python.km lacks
     LinkResult link;

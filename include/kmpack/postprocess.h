@@ -32,9 +32,12 @@ struct PostprocessedSo {
 
 // The artifact record of the .so at `so` when its artifacts are current:
 // they describe this very file (`md5`) with this `digest`, were written by
-// this kmpack, and are all there, the stamp holding `stamp`. Else nothing.
+// this kmpack, and are all there as they were written, the stamp made for
+// `stamp` and each file's size and MD5 what the stamp recorded. Else
+// nothing; when a file of a complete set is not as it was written (damaged
+// in place, truncated, removed), `damage` (if given) says which and how.
 std::optional<ArtifactRecord> current_artifacts(const fs::path &so, const std::string &md5, const std::string &digest,
-                                                const std::string &stamp);
+                                                const std::string &stamp, std::string *damage = nullptr);
 
 // Post-processes `so`, whose package is installed below `package_root`,
 // unless `force` is false and its artifacts are current. `stamp` is its

@@ -1,5 +1,6 @@
 // The typed records that cross a stage or a file: <base>.km.json beside
-// each .so (ArtifactRecord), a module's kmpack-module.json (ModuleBuildRecord)
+// each .so (ArtifactRecord), its <base>.km.stamp (StampRecord), a module's
+// kmpack-module.json (ModuleBuildRecord)
 // and the build directory's kmpack-build.json (BuildRecord, which `kmpack
 // link` and `kmpack list` read). Each converts to and from JSON with
 // nlohmann's to_json/from_json; load_record() is the one way files are read
@@ -7,6 +8,7 @@
 // names the file.
 #pragma once
 
+#include "kmpack/digest.h"
 #include "kmpack/error.h"
 #include "kmpack/python_info.h"
 
@@ -56,11 +58,26 @@ struct ArtifactRecord {
     std::map<std::string, std::string> sections; // constructor-section renames
 };
 
+// ---- <base>.km.stamp, written last: the set is complete, made for `module`
+// (its module's stamp: this kmpack and the digests of the module's .so
+// files), and each file of it as it was written, by file name.
+struct StampRecord {
+    std::string module;
+    std::map<std::string, Fingerprint> files;
+};
+
 // ---- <work>/kmpack-module.json: a module build that finished.
 struct ModuleBuildRecord {
     std::string key;         // module_key() it was built with
     std::string package_dir; // relative to the work directory
-    std::string work;        // the work directory's absolute path when it was built (its capture log names it)
+    // What the build left that later runs read again (capture.jsonl, the
+    // linker maps), relative to the work directory, as the build left it.
+    std::map<std::string, Fingerprint> files;
+    // Read from a record without "files" (an earlier kmpack's, as of an
+    // interpreter in the per-user cache): nothing to check, trusted as it
+    // is. Not written.
+    std::string work; // the work directory's absolute path when it was built (its capture log names it); "" if unknown
+    bool legacy = false;
 };
 
 // ---- kmpack-build.json
@@ -100,7 +117,7 @@ struct BuildRecord {
 // The plain records: every member is a field of the same name, all required.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ExportRecord, name, renamed, kind, binding, size, object)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ObjectRecord, name, globals, md5)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ModuleBuildRecord, key, package_dir, work)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Fingerprint, size, md5)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SoRecord, path, id, artifacts, exports, renamed, libs, lib_dirs, system_archives,
                                    cxx)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ModuleRecord, name, source, key, lib_dir, log, notes, shared_objects)
@@ -108,6 +125,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ModuleRecord, name, source, key, lib_dir, log
 // These add a format version (ArtifactRecord), or are declared elsewhere.
 void to_json(nlohmann::json &j, const ArtifactRecord &r);
 void from_json(const nlohmann::json &j, ArtifactRecord &r);
+void to_json(nlohmann::json &j, const StampRecord &r);
+void from_json(const nlohmann::json &j, StampRecord &r);
+void to_json(nlohmann::json &j, const ModuleBuildRecord &r);
+void from_json(const nlohmann::json &j, ModuleBuildRecord &r);
 void to_json(nlohmann::json &j, const PythonInfo &r);
 void from_json(const nlohmann::json &j, PythonInfo &r);
 void to_json(nlohmann::json &j, const BuildRecord &r);

@@ -4,6 +4,7 @@
 #include "kmpack/allocator.h"
 #include "kmpack/clean.h"
 #include "kmpack/error.h"
+#include "kmpack/fs.h"
 #include "kmpack/inspect.h"
 #include "kmpack/launcher.h"
 #include "kmpack/pipeline.h"
@@ -390,33 +391,18 @@ struct CleanCommand {
 // bug of kmpack's.
 enum Exit { kOk = 0, kFailed = 1, kUsage = 2, kInternal = 3 };
 
-// libstdc++'s "filesystem error: cannot create directories: Not a directory
-// [/etc/passwd/modules]" as "/etc/passwd/modules: cannot create directories:
-// Not a directory": the path first, as every other error.
-std::string describe(const std::filesystem::filesystem_error &e) {
-    std::string what = e.what();
-    constexpr std::string_view kTag = "filesystem error: ";
-    if (what.starts_with(kTag))
-        what.erase(0, kTag.size());
-    if (size_t bracket = what.find(" ["); bracket != std::string::npos)
-        what.resize(bracket);
-    std::string where = e.path1().string();
-    if (!e.path2().empty())
-        where += " -> " + e.path2().string();
-    return where.empty() ? what : where + ": " + what;
-}
-
 // The subcommand that was given, run; errors reported once, here.
 template <typename... Commands> int run_parsed(kmpack::CommandRunner &runner, Commands &...commands) {
     try {
         int status = kOk;
-        ((commands.cmd->parsed() ? (status = commands.run(runner), true) : false) || ...);
+        // The first parsed one runs; || stops there.
+        (void)((commands.cmd->parsed() ? (status = commands.run(runner), true) : false) || ...);
         return status;
     } catch (const kmpack::Error &e) {
         std::cerr << "kmpack: error: " << e.what() << "\n";
         return kFailed;
     } catch (const std::filesystem::filesystem_error &e) {
-        std::cerr << "kmpack: error: " << describe(e) << "\n";
+        std::cerr << "kmpack: error: " << kmpack::filesystem_error_text(e) << "\n";
         return kFailed;
     } catch (const std::exception &e) {
         std::cerr << "kmpack: internal error: " << e.what() << "\n";
