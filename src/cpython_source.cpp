@@ -13,14 +13,6 @@ namespace kmpack {
 
 namespace {
 
-std::vector<std::string> words(const std::string &text) {
-    std::istringstream in(text);
-    std::vector<std::string> out;
-    for (std::string w; in >> w;)
-        out.push_back(w);
-    return out;
-}
-
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
     return s;
@@ -72,7 +64,7 @@ std::vector<AptSource> parse_sources_list(const std::string &text) {
             options = rest.substr(open + 1, close - open - 1);
             rest = rest.substr(0, open) + rest.substr(close + 1);
         }
-        std::vector<std::string> w = words(rest);
+        std::vector<std::string> w = split_words(rest);
         if (w.size() < 3 || (w[0] != "deb" && w[0] != "deb-src"))
             continue;
         AptSource s;
@@ -80,7 +72,7 @@ std::vector<AptSource> parse_sources_list(const std::string &text) {
         s.uris = {w[1]};
         s.suites = {w[2]};
         s.components.assign(w.begin() + 3, w.end());
-        for (const auto &opt : words(options))
+        for (const auto &opt : split_words(options))
             if (lower(opt).starts_with("signed-by="))
                 s.signed_by = opt.substr(std::string("signed-by=").size());
         out.push_back(std::move(s));
@@ -104,7 +96,7 @@ std::vector<AptSource> parse_sources_deb822(const std::string &text) {
     for (std::string line; std::getline(in, line);) {
         if (line.starts_with("#"))
             continue;
-        if (words(line).empty()) {
+        if (split_words(line).empty()) {
             flush();
             continue;
         }
@@ -119,7 +111,7 @@ std::vector<AptSource> parse_sources_deb822(const std::string &text) {
             value = line.substr(colon + 1);
         }
         any = true;
-        std::vector<std::string> w = words(value);
+        std::vector<std::string> w = split_words(value);
         if (field == "types")
             s.types.insert(s.types.end(), w.begin(), w.end());
         else if (field == "uris")

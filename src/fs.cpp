@@ -89,6 +89,19 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     return lines;
 }
 
+std::vector<std::string> split_words(std::string_view text) {
+    std::vector<std::string> words;
+    size_t at = 0;
+    while (true) {
+        at = text.find_first_not_of(" \t\n\r\f\v", at);
+        if (at == std::string_view::npos)
+            return words;
+        size_t end = std::min(text.find_first_of(" \t\n\r\f\v", at), text.size());
+        words.emplace_back(text.substr(at, end - at));
+        at = end;
+    }
+}
+
 fs::path temporary_sibling(const fs::path &path) {
     static std::atomic<unsigned> counter{0};
     return path.parent_path() /

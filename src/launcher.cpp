@@ -1,26 +1,14 @@
 #include "kmpack/launcher.h"
 
 #include "kmpack/error.h"
+#include "kmpack/fs.h"
 #include "kmpack/process.h"
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <unistd.h>
 
 namespace kmpack {
-
-namespace {
-
-std::vector<std::string> split_blanks(const std::string &s) {
-    std::istringstream in(s);
-    std::vector<std::string> out;
-    for (std::string w; in >> w;)
-        out.push_back(w);
-    return out;
-}
-
-} // namespace
 
 Launcher resolve_launcher(const std::optional<std::string> &option, const char *env, const std::string &path_list) {
     Launcher l;
@@ -32,7 +20,7 @@ Launcher resolve_launcher(const std::optional<std::string> &option, const char *
         text = env;
         l.origin = kLauncherEnv;
     }
-    l.argv = split_blanks(text);
+    l.argv = split_words(text);
     if (l.argv.empty())
         return l;
     std::string named = (option ? "--launcher '" : std::string(kLauncherEnv) + "='") + text + "'";

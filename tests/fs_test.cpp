@@ -90,3 +90,11 @@ TEST_CASE("digest: a fingerprint tells a file changed in place, truncated or gon
     CHECK(fingerprint_mismatch(dir / "f", written) == "missing");
     CHECK_THROWS_WITH(fingerprint(dir / "f"), Catch::StartsWith((dir / "f").string() + ": cannot read: "));
 }
+
+TEST_CASE("fs: split_words splits on any blank, no quoting") {
+    CHECK(split_words("gcc -static") == std::vector<std::string>{"gcc", "-static"});
+    CHECK(split_words("  ccache\t\n distcc  ") == std::vector<std::string>{"ccache", "distcc"});
+    CHECK(split_words("'a b'") == std::vector<std::string>{"'a", "b'"});
+    CHECK(split_words("").empty());
+    CHECK(split_words(" \t\n").empty());
+}

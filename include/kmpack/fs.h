@@ -23,6 +23,10 @@ void read_file_chunks(const fs::path &path, size_t chunk, const std::function<vo
 // rather than starting an empty one). The views point into `text`.
 std::vector<std::string_view> split_lines(std::string_view text);
 
+// "gcc -static" -> {"gcc", "-static"}: split on blanks (spaces, tabs,
+// newlines), no quoting and no shell involved.
+std::vector<std::string> split_words(std::string_view text);
+
 // The last `lines` lines of a log file, each indented as "  | line\n", for
 // error messages; empty when the file cannot be read.
 std::string log_tail(const fs::path &log, size_t lines);

@@ -24,15 +24,6 @@
 
 namespace {
 
-// "gcc -static" -> {"gcc", "-static"}: split on blanks, no shell involved.
-std::vector<std::string> split_words(const std::string &s) {
-    std::istringstream in(s);
-    std::vector<std::string> out;
-    for (std::string w; in >> w;)
-        out.push_back(w);
-    return out;
-}
-
 std::vector<std::string> split_commas(const std::string &s) {
     std::vector<std::string> out;
     std::stringstream in(s);
@@ -114,7 +105,7 @@ struct LinkFlags {
     }
     kmpack::LinkOptions options() const {
         kmpack::LinkOptions o;
-        o.cc = split_words(cc);
+        o.cc = kmpack::split_words(cc);
         if (o.cc.empty())
             throw kmpack::Error("--cc: empty compiler command");
         o.link_args = link_args;

@@ -86,15 +86,9 @@ for name in "$stdlib_modules".split(","):
     importlib.import_module(name)
 print("ok stdlib: $stdlib_modules")
 EOF
-chroot=$(command -v chroot || echo /usr/sbin/chroot)
-if [ "$(id -u)" -eq 0 ]; then
-  in_root=("$chroot" "$root")
-elif unshare -r true 2>/dev/null; then
-  in_root=("$(command -v unshare)" -r "$chroot" "$root")
-else
-  echo "skipped: the empty-root checks need root or user namespaces ($passed passed before)"
-  exit 77
-fi
+# shellcheck source=empty_root.sh
+source "$(dirname "$0")/empty_root.sh"
+in_root_command "$root"
 for check in "$root"/checks/*.py; do
   env -i "${in_root[@]}" /dist/python.km "/checks/$(basename "$check")"
   pass
