@@ -37,7 +37,7 @@ bool python_tag_fits(const std::string &tag, int major, int minor) {
     return std::stoi(digits.substr(1)) <= minor;
 }
 
-// `dir`'s entries below `root`, files only, sorted.
+// The files below `root`, relative to it, sorted.
 std::vector<std::string> files_below(const fs::path &root) {
     std::vector<std::string> files;
     for (const auto &e : fs::recursive_directory_iterator(root))

@@ -15,3 +15,21 @@ in_root_command() {
     exit 77
   fi
 }
+
+# write_root_checks ROOT SOURCE_DIR STDLIB_MODULES: ROOT/checks/ gets every
+# example's kmcheck.py (as <example>.py) and stdlib.py, which asserts the
+# root is empty and imports STDLIB_MODULES (comma-separated).
+write_root_checks() {
+  local root=$1 src=$2 modules=$3 check
+  mkdir -p "$root/checks"
+  for check in "$src"/examples/*/kmcheck.py; do
+    cp "$check" "$root/checks/$(basename "$(dirname "$check")").py"
+  done
+  cat >"$root/checks/stdlib.py" <<PY
+import importlib, os
+assert not os.path.exists("/usr") and not os.path.exists("/etc"), "not an empty root"
+for name in "$modules".split(","):
+    importlib.import_module(name)
+print("ok stdlib: $modules")
+PY
+}

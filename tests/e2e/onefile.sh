@@ -17,6 +17,8 @@
 # Exits 77 (skipped) only for the empty-root part, when neither root nor a
 # user namespace is at hand.
 set -euo pipefail
+# shellcheck source=empty_root.sh
+source "$(dirname "$0")/empty_root.sh"
 kmpack=$1 build=$(realpath "$2") src=$(realpath "$3") stdlib_modules=$4
 work=$(mktemp -d /tmp/kmpack-onefile.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -62,16 +64,7 @@ root=$work/root
 mkdir -p "$root/checks" "$root/bin"
 cp "$out/python.km" "$root/python.km"
 ln -s ../python.km "$root/bin/py"
-for check in "$src"/examples/*/kmcheck.py; do
-  cp "$check" "$root/checks/$(basename "$(dirname "$check")").py"
-done
-cat >"$root/checks/stdlib.py" <<EOF
-import importlib, os
-assert not os.path.exists("/usr") and not os.path.exists("/etc"), "not an empty root"
-for name in "$stdlib_modules".split(","):
-    importlib.import_module(name)
-print("ok stdlib: $stdlib_modules")
-EOF
+write_root_checks "$root" "$src" "$stdlib_modules"
 cat >"$root/checks/layout.py" <<'EOF'
 import json, os, sys, sysconfig, traceback
 exe = "/python.km"
@@ -96,8 +89,6 @@ except ValueError:
 assert "json/decoder.py" in text and "raise JSONDecodeError" in text, text
 print("ok layout:", sys.executable)
 EOF
-# shellcheck source=empty_root.sh
-source "$(dirname "$0")/empty_root.sh"
 in_root_command "$root"
 for check in "$root"/checks/*.py; do
   env -i "${in_root[@]}" /python.km "/checks/$(basename "$check")"

@@ -16,6 +16,8 @@
 # Exits 77 (skipped) only for the empty-root part, when neither root nor a
 # user namespace is at hand.
 set -euo pipefail
+# shellcheck source=empty_root.sh
+source "$(dirname "$0")/empty_root.sh"
 build=$1 src=$2 stdlib_modules=$3
 dist=$build/dist
 work=$(mktemp -d /tmp/kmpack-relocatable.XXXXXX)
@@ -76,18 +78,7 @@ done
 root=$work/root
 mkdir -p "$root/checks"
 cp -r "$dist" "$root/dist"
-for check in "$src"/examples/*/kmcheck.py; do
-  cp "$check" "$root/checks/$(basename "$(dirname "$check")").py"
-done
-cat >"$root/checks/stdlib.py" <<EOF
-import importlib, os
-assert not os.path.exists("/usr") and not os.path.exists("/etc"), "not an empty root"
-for name in "$stdlib_modules".split(","):
-    importlib.import_module(name)
-print("ok stdlib: $stdlib_modules")
-EOF
-# shellcheck source=empty_root.sh
-source "$(dirname "$0")/empty_root.sh"
+write_root_checks "$root" "$src" "$stdlib_modules"
 in_root_command "$root"
 for check in "$root"/checks/*.py; do
   env -i "${in_root[@]}" /dist/python.km "/checks/$(basename "$check")"
