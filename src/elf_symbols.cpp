@@ -159,7 +159,11 @@ SharedObjectSymbols read_shared_object(const std::filesystem::path &path) {
     return out;
 }
 
-std::string read_soname(const std::filesystem::path &path) {
+namespace {
+
+// The string values of every `tag` entry of a 64-bit little-endian ELF
+// shared object's .dynamic, in order; empty when it is not one.
+std::vector<std::string> dynamic_strings(const std::filesystem::path &path, int64_t tag) {
     std::string bytes;
     try {
         bytes = read_file(path);
@@ -180,6 +184,7 @@ std::string read_soname(const std::filesystem::path &path) {
         llvm::consumeError(sections.takeError());
         return {};
     }
+    std::vector<std::string> values;
     for (const auto &section : *sections) {
         if (section.sh_type != llvm::ELF::SHT_DYNAMIC)
             continue;
@@ -191,10 +196,21 @@ std::string read_soname(const std::filesystem::path &path) {
             return {};
         }
         for (const auto &entry : *entries)
-            if (entry.d_tag == llvm::ELF::DT_SONAME && entry.getVal() < strings->size())
-                return std::string(strings->data() + entry.getVal());
+            if (entry.d_tag == tag && entry.getVal() < strings->size())
+                values.emplace_back(strings->data() + entry.getVal());
     }
-    return {};
+    return values;
+}
+
+} // namespace
+
+std::string read_soname(const std::filesystem::path &path) {
+    std::vector<std::string> names = dynamic_strings(path, llvm::ELF::DT_SONAME);
+    return names.empty() ? std::string() : names.front();
+}
+
+std::vector<std::string> read_needed(const std::filesystem::path &path) {
+    return dynamic_strings(path, llvm::ELF::DT_NEEDED);
 }
 
 std::vector<ElfSymbol> read_program_symbols(const std::filesystem::path &path) {

@@ -52,6 +52,10 @@ std::vector<ElfSymbol> read_program_symbols(const std::filesystem::path &path);
 // libc.so, say). Never throws.
 std::string read_soname(const std::filesystem::path &path);
 
+// The DT_NEEDED entries of such a shared object ("libgfortran.so.5", ...),
+// in order; empty when it has none or is not one. Never throws.
+std::vector<std::string> read_needed(const std::filesystem::path &path);
+
 struct ArchiveMember {
     std::string name;
     std::string bytes;
