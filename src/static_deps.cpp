@@ -48,16 +48,35 @@ fs::path shared_library(const std::string &name, const std::vector<fs::path> &se
 
 } // namespace
 
+bool is_implicit_library(const std::string &name) {
+    static const std::set<std::string> implicit = {"c",    "m",     "pthread",      "dl",  "rt",    "util",
+                                                   "mvec", "gcc_s", "BrokenLocale", "gcc", "gcc_eh"};
+    return implicit.count(name) > 0;
+}
+
 std::string library_of_soname(const std::string &soname) {
-    static const std::set<std::string> implicit = {"c",    "m",     "pthread", "dl",
-                                                   "rt",   "util",  "mvec",    "gcc_s",
-                                                   "BrokenLocale"};
     if (!soname.starts_with("lib") || soname.find(".so") == std::string::npos)
         return {};
     std::string name = soname.substr(3, soname.find(".so") - 3);
-    if (name.empty() || implicit.count(name) || soname.starts_with("ld-linux"))
+    if (name.empty() || is_implicit_library(name))
         return {};
     return name;
+}
+
+std::vector<LibraryNeed> shared_library_needs(const std::string &name, const std::vector<fs::path> &search) {
+    std::vector<LibraryNeed> needs;
+    if (name.empty() || name[0] == ':' || name[0] == '-')
+        return needs;
+    fs::path so = shared_library(name, search);
+    if (so.empty())
+        return needs;
+    std::string soname = read_soname(so);
+    for (const auto &needed : read_needed(so)) {
+        std::string lib = library_of_soname(needed);
+        if (!lib.empty() && lib != name)
+            needs.push_back({lib, (soname.empty() ? so.filename().string() : soname) + " NEEDED " + needed});
+    }
+    return needs;
 }
 
 std::vector<LibraryNeed> static_needs(CommandRunner &runner, const std::string &name,
@@ -65,22 +84,16 @@ std::vector<LibraryNeed> static_needs(CommandRunner &runner, const std::string &
     if (name.empty() || name[0] == ':' || name[0] == '-')
         return {};
     std::vector<LibraryNeed> needs;
-    auto add = [&](const std::string &lib, const std::string &why) {
-        if (lib == name || lib.empty())
-            return;
+    auto add = [&](const LibraryNeed &need) {
         for (const auto &n : needs)
-            if (n.lib == lib)
+            if (n.lib == need.lib)
                 return;
-        needs.push_back({lib, why});
+        needs.push_back(need);
     };
     for (const auto &lib : pkg_config_needs(runner, name))
-        add(lib, "pkg-config --static");
-    if (fs::path so = shared_library(name, search); !so.empty()) {
-        std::string soname = read_soname(so);
-        for (const auto &needed : read_needed(so))
-            add(library_of_soname(needed),
-                (soname.empty() ? so.filename().string() : soname) + " NEEDED " + needed);
-    }
+        add({lib, "pkg-config --static"});
+    for (const auto &need : shared_library_needs(name, search))
+        add(need);
     return needs;
 }
 

@@ -27,6 +27,14 @@ struct LibraryNeed {
 // equivalent (libgcc_eh.a) the compiler driver adds itself.
 std::string library_of_soname(const std::string &soname);
 
+// True for the libraries every static link of a C program has anyway, by
+// -l name: glibc's ("c", "m", "pthread", "dl", ...) and libgcc's.
+bool is_implicit_library(const std::string &name);
+
+// The libraries the shared library lib<name>.so (the first on `search`)
+// names in DT_NEEDED, as -l names, the implicit ones aside. No command runs.
+std::vector<LibraryNeed> shared_library_needs(const std::string &name, const std::vector<fs::path> &search);
+
 // The libraries a static link of `-l<name>` needs next, each once: the
 // pkg-config module `name` or `lib<name>`'s `--static --libs-only-l`, then
 // the DT_NEEDED entries of lib<name>.so, the first one on `search`. Empty
