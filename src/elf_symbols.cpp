@@ -330,4 +330,16 @@ std::vector<ArchiveMember> read_archive(const std::filesystem::path &path) {
     return members;
 }
 
+uint16_t archive_machine(const std::filesystem::path &path) {
+    try {
+        for (const auto &m : read_archive(path))
+            if (m.bytes.size() >= 20 && m.bytes.compare(0, 4, "\x7f" "ELF") == 0 && m.bytes[5] == 1)
+                return static_cast<uint16_t>(static_cast<unsigned char>(m.bytes[18]) |
+                                             static_cast<unsigned char>(m.bytes[19]) << 8);
+    } catch (const Error &) {
+        // not an archive (glibc's libm.a is a linker script): nothing to tell
+    }
+    return 0;
+}
+
 } // namespace kmpack

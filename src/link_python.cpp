@@ -281,7 +281,7 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Ho
         dirs.push_back(d);
     std::vector<fs::path> search = library_search_path(host.runner, options.cc, dirs);
     close_system_libraries(plan.system, host.runner, search);
-    for (const auto &line : check_static_libraries(plan.system, search))
+    for (const auto &line : check_static_libraries(plan.system, search, archive_machine(plan.libpython)))
         host.status.note("python.km: " + line);
     for (const auto &[lib, why] : plan.system.chain)
         host.status.note("python.km: links -l" + lib + ", needed by " + describe_need(plan.system, lib), true);

@@ -97,12 +97,20 @@ std::string describe_need(const SystemLibraries &system, const std::string &lib)
     return text;
 }
 
-std::vector<std::string> check_static_libraries(SystemLibraries &system, const std::vector<fs::path> &search) {
+std::vector<std::string> check_static_libraries(SystemLibraries &system, const std::vector<fs::path> &search,
+                                                uint16_t machine) {
     std::vector<std::string> missing, notes;
     system.dropped.clear();
     for (const auto &l : system.libs) {
-        if (is_cxx_runtime(l) || !find_static_library(l, search).empty())
+        if (is_cxx_runtime(l))
             continue;
+        if (fs::path archive = find_static_library(l, search); !archive.empty()) {
+            uint16_t found = machine ? archive_machine(archive) : 0;
+            if (found && found != machine)
+                missing.push_back("-l" + l + ": " + archive.string() + " is for " + machine_name(found) +
+                                  ", python.km for " + machine_name(machine) + "; needed by " + describe_need(system, l));
+            continue;
+        }
         std::string line = "-l" + l + ": no " + (l.starts_with(":") ? l.substr(1) : "lib" + l + ".a") +
                            ", needed by " + describe_need(system, l);
         if (std::find(system.needed_only.begin(), system.needed_only.end(), l) == system.needed_only.end()) {
@@ -116,7 +124,7 @@ std::vector<std::string> check_static_libraries(SystemLibraries &system, const s
     if (!missing.empty()) {
         std::string text = std::to_string(missing.size()) + " of the libraries python.km links " +
                            (missing.size() == 1 ? "has" : "have") +
-                           " no static archive (a static python.km needs one for each; install the library's -dev "
+                           " no static archive for python.km (a static python.km needs one for each; install the library's -dev "
                            "package that ships it, give a directory holding it with --link-arg=-LDIR, or skip the "
                            ".so that needs it with skip=):";
         for (const auto &m : missing)

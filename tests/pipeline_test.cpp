@@ -151,7 +151,7 @@ TEST_CASE("pipeline: a system library with no static archive stops the link with
     write_file_atomic(dir / "modules.txt", "pkg pkg\n");
     std::string e = build_error(options_for(dir));
     // Both in one run, each with the .so that needs it.
-    CHECK(e.rfind("2 of the libraries python.km links have no static archive", 0) == 0);
+    CHECK(e.rfind("2 of the libraries python.km links have no static archive for python.km", 0) == 0);
     CHECK(e.find("\n  -lkmonlytoo: no libkmonlytoo.a, needed by pkg/_m.cpython-311-x86_64-linux-gnu.so\n") !=
           std::string::npos);
     CHECK(e.find("\n  -lkmonlyshared: no libkmonlyshared.a, needed by pkg/_m.cpython-311-x86_64-linux-gnu.so\n") !=

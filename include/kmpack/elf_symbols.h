@@ -64,6 +64,10 @@ struct ArchiveMember {
 // The members of a static archive, in order.
 std::vector<ArchiveMember> read_archive(const std::filesystem::path &path);
 
+// The e_machine of the first little-endian ELF member of a static archive;
+// 0 when it has none or is not an archive. Never throws.
+uint16_t archive_machine(const std::filesystem::path &path);
+
 // The name of an ELF machine number, for messages ("x86-64", "AArch64", ...).
 std::string machine_name(uint16_t machine);
 

@@ -44,7 +44,10 @@ std::string describe_need(const SystemLibraries &system, const std::string &lib)
 // library's DT_NEEDED asked for may be one it names without using: it is
 // dropped from the link instead, and returned, each with its chain, as a
 // line to show.
-std::vector<std::string> check_static_libraries(SystemLibraries &system, const std::vector<fs::path> &search);
+// `machine` (an e_machine, 0: not checked) is python.km's: an archive of
+// members for another is as good as none, and said so.
+std::vector<std::string> check_static_libraries(SystemLibraries &system, const std::vector<fs::path> &search,
+                                                uint16_t machine = 0);
 
 // The file names dlopen() may give the system libraries linked into
 // python.km: glibc's sonames (all of it is in libc.a), and each -l
