@@ -264,8 +264,13 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
 
     std::string record_text = json_text(build_record(options, manifest, toolchain, std::move(records)));
     write_text_if_changed(layout.record(), record_text);
-    if (options.link)
-        link_if_stale(options, layout, record_text, host, result);
+    if (options.link) {
+        try {
+            link_if_stale(options, layout, record_text, host, result);
+        } catch (const Error &e) {
+            throw LinkFailed(e.what(), std::move(result));
+        }
+    }
     return result;
 }
 

@@ -158,6 +158,17 @@ TEST_CASE("pipeline: a system library with no static archive stops the link with
           std::string::npos);
     CHECK(e.find("searched:\n    " + dir.path().string()) != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "kb/dist/python.km"));
+    // The modules were built: the error carries them, for the summary.
+    test::SystemHost host;
+    try {
+        run_build(options_for(dir), host);
+        FAIL("the link succeeded");
+    } catch (const LinkFailed &failed) {
+        REQUIRE(failed.result.modules.size() == 1);
+        CHECK(failed.result.modules[0].name == "pkg");
+        CHECK(failed.result.modules[0].status() == "up to date");
+        CHECK(std::string(failed.what()) == e);
+    }
 }
 
 TEST_CASE("pipeline: a build directory inside a directory source is refused before anything runs") {

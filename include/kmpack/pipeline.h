@@ -10,6 +10,7 @@
 // Work whose inputs did not change is not done again.
 #pragma once
 
+#include "kmpack/error.h"
 #include "kmpack/host.h"
 #include "kmpack/launcher.h"
 #include "kmpack/link_python.h"
@@ -18,6 +19,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kmpack {
@@ -53,8 +55,17 @@ struct BuildResult {
     bool ok() const;
 };
 
-// Runs the build. Errors stop it (an Error), unless keep_going: then every
-// module that can be built is, failures are in the result, and nothing is linked.
+// A link that failed after every module was built: its Error, with what
+// the build did until then (whose summary is still worth showing).
+class LinkFailed : public Error {
+public:
+    LinkFailed(const std::string &message, BuildResult done) : Error(message), result(std::move(done)) {}
+    BuildResult result;
+};
+
+// Runs the build. Errors stop it (an Error; LinkFailed when only the link
+// failed), unless keep_going: then every module that can be built is,
+// failures are in the result, and nothing is linked.
 BuildResult run_build(const BuildOptions &options, Host &host);
 
 // The kmpack-capture executable installed beside the running program.

@@ -253,7 +253,13 @@ struct BuildCommand {
         }
         kmpack::Progress progress(std::cout, out.style(), out.verbosity(), out.color());
         kmpack::Host host{runner, progress};
-        auto result = kmpack::run_build(build, host);
+        kmpack::BuildResult result;
+        try {
+            result = kmpack::run_build(build, host);
+        } catch (const kmpack::LinkFailed &e) {
+            print_summary(e.result, progress); // what was built, then the error
+            throw;
+        }
         print_summary(result, progress);
         if (!result.ok()) {
             for (const auto &m : result.modules)
