@@ -2,7 +2,6 @@
 #include "kmpybind.h"
 
 #include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
 
 namespace py = pybind11;
 using namespace kmpybind;
@@ -23,6 +22,11 @@ PYBIND11_MODULE(_core, m) {
         .def_readonly("origin", &Tag::origin);
     m.def("make_tag", []() { return Tag{"core"}; });
     m.def("tag_origin", [](const Tag &t) { return t.origin; });
-    m.def("registry", []() { return registry(); });
+    m.def("registry", []() {
+        py::list out;
+        for (const auto &entry : registry())
+            out.append(entry);
+        return out;
+    });
     m.def("extra_answer", &core_extra_answer);
 }

@@ -5,7 +5,6 @@
 #include <cmath>
 
 #include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
 
 namespace py = pybind11;
 using namespace kmpybind;
@@ -27,5 +26,10 @@ PYBIND11_MODULE(_ops, m) {
         .def_readonly("origin", &Tag::origin);
     m.def("make_tag", []() { return Tag{"ops"}; });
     m.def("tag_origin", [](const Tag &t) { return t.origin; });
-    m.def("registry", []() { return registry(); });
+    m.def("registry", []() {
+        py::list out;
+        for (const auto &entry : registry())
+            out.append(entry);
+        return out;
+    });
 }
