@@ -14,6 +14,8 @@ packages=(
   # Linkers: --ld auto links python.km with the fastest installed (lld, then mold).
   lld mold
   clang libclang-rt-14-dev meson python3-mesonpy
+  # The examples compiled with mypyc (examples/kmmypyc) and pybind11 (examples/kmpybind).
+  python3-mypy pybind11-dev python3-pybind11
   # Compiler launchers (--launcher): the end-to-end tests of ccache and distcc.
   ccache distcc
   # CI builds kmpack once with clang (scripts/test.sh --clang): the clang of

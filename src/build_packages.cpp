@@ -1,6 +1,7 @@
 #include "kmpack/build_packages.h"
 
 #include "kmpack/build_cache.h"
+#include "kmpack/build_hints.h"
 #include "kmpack/capture.h"
 #include "kmpack/cpython_build.h"
 #include "kmpack/disk_space.h"
@@ -28,6 +29,16 @@ bool uses_meson_python(const fs::path &package_dir) {
     return fs::exists(pyproject, ec) && read_file(pyproject).find("mesonpy") != std::string::npos;
 }
 
+// What the whole log says is missing (a build tool's module, a header), with
+// the Debian package that provides it; the tail may have missed it.
+std::string log_hint(const fs::path &log) {
+    try {
+        return missing_package_hint(read_file(log));
+    } catch (const Error &) {
+        return {};
+    }
+}
+
 // A pip build leaves a wheel; its content is the installed package.
 void unpack_wheels(const ModuleWork &m) {
     for (const auto &entry : fs::directory_iterator(m.dirs.wheel()))
@@ -47,7 +58,8 @@ void run_package_build(ModuleWork &m, const Toolchain &toolchain, const ModuleOp
         if (says_no_space(tail))
             throw NoSpaceError(failed + ": " + no_space_text(fullest({m.dirs.work, temp_dir()})) + "\n" + tail +
                                "  full log: " + m.dirs.log().string());
-        throw Error(failed + "\n" + tail + launcher_hint(options.launcher) + "  full log: " + m.dirs.log().string());
+        throw Error(failed + "\n" + tail + log_hint(m.dirs.log()) + launcher_hint(options.launcher) +
+                    "  full log: " + m.dirs.log().string());
     }
     if (kind == BuildKind::Pip)
         unpack_wheels(m);

@@ -147,6 +147,31 @@ TEST_CASE("build_packages: a module runs its build once, then is current until i
                           Catch::Contains("| error: no compiler") && Catch::Contains(f.work.dirs.log().string()));
 }
 
+TEST_CASE("build_packages: a build that fails for want of mypyc names the package, its log and python3-mypy") {
+    Fixture f;
+    write_file_atomic(f.dir / "src/setup.py", "");
+    test::FakeRunner runner;
+    test::RecordingStatus status;
+    Host host{runner, status};
+    // The import fails first; 20 lines of other output follow it, past the tail the error quotes.
+    std::string out = "Traceback (most recent call last):\n  File \"setup.py\", line 7, in <module>\n"
+                      "    from mypyc.build import mypycify\nModuleNotFoundError: No module named 'mypyc'\n";
+    for (int i = 0; i < 20; ++i)
+        out += "later line " + std::to_string(i) + "\n";
+    runner.on({f.py.executable, "setup.py", "build"}, {out, {1, 0}, nullptr});
+    Toolchain t;
+    t.python = f.py;
+    t.identity = "toolchain";
+    CHECK_THROWS_WITH(prepare_module(f.work, t, {}, host),
+                      Catch::StartsWith("pkg: the package's build failed (exit status 1)") &&
+                          !Catch::Contains("No module named 'mypyc'") &&
+                          Catch::Contains("  the build needs mypyc, from Debian's python3-mypy: apt-get install "
+                                          "python3-mypy\n  full log: " +
+                                          f.work.dirs.log().string()));
+    runner.on({f.py.executable, "setup.py", "build"}, {"error: no compiler\n", {1, 0}, nullptr});
+    CHECK_THROWS_WITH(prepare_module(f.work, t, {}, host), !Catch::Contains("apt-get install"));
+}
+
 TEST_CASE("build_packages: a launcher reaches the capture wrapper only; the build sees the same CC") {
     Fixture f;
     write_file_atomic(f.dir / "src/setup.py", "");

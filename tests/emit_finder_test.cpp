@@ -40,7 +40,8 @@ TEST_CASE("emit_finder: each mode's finder, run by the interpreter") {
                         "F = f.ExtensionFinder\n"
                         "here = os.path.realpath(sys.argv[1])\n"
                         "def show(name):\n"
-                        "    s = F.find_spec(name, ['somewhere'])\n"
+                        "    rel = f.MODULES.get(name, 'pkg/nosuch.so')\n"
+                        "    s = F.find_spec(name, [os.path.join(here, *rel.split('/')[:-1])])\n"
                         "    if s is None:\n"
                         "        return 'None'\n"
                         "    assert s.origin == os.path.join(here, *f.MODULES[name].split('/')), s.origin\n"
@@ -55,10 +56,10 @@ TEST_CASE("emit_finder: each mode's finder, run by the interpreter") {
     write_file_atomic(dir / "registry/_kmpack_finder.py", registry);
     write_file_atomic(dir / "builtin/_kmpack_finder.py", builtin);
     CHECK(test::run({KMPACK_TEST_PYTHON, "probe.py", "registry"}, dir.path()) ==
-          "False True\n"
+          "True False\n"
           "posix ExtensionFileLoader\npkg.sub.mod ExtensionFileLoader\npkg.q\"uote ExtensionFileLoader\n"
           "pkg.nosuch None\n");
-    // Built-in mode: first on sys.meta_path; BuiltinImporter for a module in
+    // Built-in mode: BuiltinImporter for a module in
     // the table, the registry by path for one that is not.
     CHECK(test::run({KMPACK_TEST_PYTHON, "probe.py", "builtin"}, dir.path()) ==
           "True False\n"
@@ -72,4 +73,48 @@ TEST_CASE("emit_finder: sitecustomize installs the finder and compiles") {
     test::TempDir dir;
     write_file_atomic(dir / "sitecustomize.py", site);
     test::run({KMPACK_TEST_PYTHON, "-m", "py_compile", "sitecustomize.py"}, dir.path());
+}
+
+TEST_CASE("emit_finder: a linked extension module wins over its Python source beside it, in a directory or a zip") {
+    // mypyc packages install mod.py beside mod.*.so, as do packages with a
+    // pure-Python fallback. With the .so there, the path finder prefers it
+    // in its directory; with no file (--onefile's zip, placeholders left
+    // out) the finder must, else the source is imported in its place.
+    std::map<std::string, std::string> modules = {{"pkg.sub.mod", "pkg/sub/mod.cpython-311-x86_64-linux-gnu.so"},
+                                                  {"top", "top.cpython-311-x86_64-linux-gnu.so"}};
+    const char *probe = "import importlib.util, os, sys\n"
+                        "root = os.path.abspath(sys.argv[1])\n"
+                        "sys.path.insert(0, root)\n"
+                        "import _kmpack_finder as f\n"
+                        "for name in ['pkg.sub.mod', 'top', 'pkg.sub.other']:\n"
+                        "    s = importlib.util.find_spec(name)\n"
+                        "    print(name, type(s.loader).__name__, s.origin.startswith(root + os.sep))\n"
+                        "# a package of the same name elsewhere (its __path__ not lib's): not this finder's\n"
+                        "print(f.ExtensionFinder.find_spec('pkg.sub.mod', ['/elsewhere/pkg/sub']))\n";
+    for (LinkMode mode : {LinkMode::Registry, LinkMode::Builtin}) {
+        test::TempDir dir;
+        write_file_atomic(dir / "probe.py", probe);
+        std::map<std::string, std::string> files = {{"_kmpack_finder.py", emit_finder_py(modules, mode)},
+                                                    {"top.py", "raise ImportError('the source, not the extension')\n"},
+                                                    {"pkg/__init__.py", ""},
+                                                    {"pkg/sub/__init__.py", ""},
+                                                    {"pkg/sub/mod.py", "raise ImportError('the source')\n"},
+                                                    {"pkg/sub/other.py", ""}};
+        for (const auto &[name, text] : files)
+            write_file_atomic(dir / "tree" / name, text);
+        test::run({KMPACK_TEST_PYTHON, "-c",
+                   "import os, sys, zipfile\n"
+                   "with zipfile.ZipFile('tree.zip', 'w') as z:\n"
+                   "    for d, _, names in os.walk('tree'):\n"
+                   "        for n in names:\n"
+                   "            z.write(os.path.join(d, n), os.path.relpath(os.path.join(d, n), 'tree'))\n"},
+                  dir.path());
+        // Neither module is in the test interpreter's table of built-in
+        // modules: both modes give the extension loader, by path.
+        std::string want = "pkg.sub.mod ExtensionFileLoader True\ntop ExtensionFileLoader True\n"
+                           "pkg.sub.other SourceFileLoader True\nNone\n";
+        CHECK(test::run({KMPACK_TEST_PYTHON, "probe.py", "tree"}, dir.path()) == want);
+        want.replace(want.find("SourceFileLoader"), 16, "zipimporter");
+        CHECK(test::run({KMPACK_TEST_PYTHON, "probe.py", "tree.zip"}, dir.path()) == want);
+    }
 }

@@ -18,10 +18,12 @@ std::string extension_module_name(const std::string &rel_path);
 std::string python_string_literal(const std::string &text);
 
 // lib/_kmpack_finder.py for `modules` (module name -> package-relative path
-// of its .so). Registry mode: an ExtensionFileLoader spec, appended to
-// sys.meta_path (files on disk win). Built-in mode: a BuiltinImporter spec,
-// first on sys.meta_path; __file__ and __spec__.origin name the package path
-// in both. Stable: the same input, the same bytes.
+// of its .so), first on sys.meta_path: a linked module wins over its Python
+// source beside it (as the path finder prefers a .so there), with or without
+// a file on disk; a submodule only when its package is the one in lib/.
+// Registry mode: an ExtensionFileLoader spec. Built-in mode: a
+// BuiltinImporter spec. __file__ and __spec__.origin name the package path in
+// both. Stable: the same input, the same bytes.
 std::string emit_finder_py(const std::map<std::string, std::string> &modules, LinkMode mode);
 
 // lib/sitecustomize.py: installs the finder, drops site-packages.

@@ -1,0 +1,1 @@
+"""kmmypyc: a package compiled with mypyc (see setup.py)."""

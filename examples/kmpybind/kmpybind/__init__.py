@@ -1,0 +1,1 @@
+"""kmpybind: two pybind11 modules sharing a type (see setup.py)."""

@@ -1,0 +1,28 @@
+// What a failed build's log says is missing, and the Debian package that
+// provides it: a table of phrases a build prints (a Python module not found,
+// a header not found) and what to install. Read by the error of a package
+// build that failed (src/build_packages.cpp).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kmpack {
+
+struct BuildHint {
+    std::string_view says;    // text the build log holds, as the tool prints it
+    std::string_view missing; // what is missing, in the user's words
+    std::string_view package; // the Debian package that provides it
+};
+
+// The table, in the order its hints are given.
+const std::vector<BuildHint> &build_hints();
+
+// One line per hint whose text occurs in `log` (each package once), for the
+// error of the build that printed it:
+// "  the build needs mypyc, from Debian's python3-mypy: apt-get install python3-mypy\n".
+// Empty when none does.
+std::string missing_package_hint(std::string_view log);
+
+} // namespace kmpack

@@ -1,0 +1,53 @@
+// The hints a failed build's log gives: the Debian package of what it misses.
+#include "kmpack/build_hints.h"
+
+#include <catch2/catch.hpp>
+
+using namespace kmpack;
+
+TEST_CASE("build_hints: mypyc missing from setup.py's imports names python3-mypy") {
+    std::string log = "Traceback (most recent call last):\n"
+                      "  File \"/w/src/setup.py\", line 7, in <module>\n"
+                      "    from mypyc.build import mypycify\n"
+                      "ModuleNotFoundError: No module named 'mypyc'\n";
+    CHECK(missing_package_hint(log) ==
+          "  the build needs mypyc, from Debian's python3-mypy: apt-get install python3-mypy\n");
+}
+
+TEST_CASE("build_hints: pybind11's module and its headers are two Debian packages") {
+    CHECK(missing_package_hint("ModuleNotFoundError: No module named 'pybind11'\n") ==
+          "  the build needs pybind11, from Debian's python3-pybind11: apt-get install python3-pybind11\n");
+    std::string gcc = "src/core.cpp:4:10: fatal error: pybind11/pybind11.h: No such file or directory\n"
+                      "    4 | #include <pybind11/pybind11.h>\n"
+                      "compilation terminated.\n"
+                      "error: command '/k/kmpack-capture' failed with exit code 1\n";
+    CHECK(missing_package_hint(gcc) ==
+          "  the build needs pybind11's headers, from Debian's pybind11-dev: apt-get install pybind11-dev\n");
+}
+
+TEST_CASE("build_hints: a module whose name starts like another's is not taken for it") {
+    CHECK(missing_package_hint("ModuleNotFoundError: No module named 'mypy_extensions'\n") ==
+          "  the build needs mypy_extensions, from Debian's python3-mypy-extensions: "
+          "apt-get install python3-mypy-extensions\n");
+    CHECK(missing_package_hint("ModuleNotFoundError: No module named 'mypyc_tools'\n").empty());
+    CHECK(missing_package_hint("ModuleNotFoundError: No module named 'pybind11_stubgen'\n").empty());
+}
+
+TEST_CASE("build_hints: each package named once, in the table's order; none for other failures") {
+    std::string log = "No module named 'mypy'\nNo module named 'mypyc'\nNo module named 'mypyc'\n";
+    CHECK(missing_package_hint(log) ==
+          "  the build needs mypyc, from Debian's python3-mypy: apt-get install python3-mypy\n");
+    CHECK(missing_package_hint("error: no compiler\n").empty());
+    CHECK(missing_package_hint("").empty());
+}
+
+TEST_CASE("build_hints: every row of the table names what is missing and a package") {
+    for (const BuildHint &h : build_hints()) {
+        CHECK_FALSE(h.says.empty());
+        CHECK_FALSE(h.missing.empty());
+        CHECK_FALSE(h.package.empty());
+        // Each row's own text gives its own hint.
+        CHECK(missing_package_hint(h.says).find("apt-get install " + std::string(h.package) + "\n") !=
+              std::string::npos);
+    }
+}
