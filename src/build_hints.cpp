@@ -1,5 +1,6 @@
 #include "kmpack/build_hints.h"
 
+#include <cctype>
 #include <set>
 
 namespace kmpack {
@@ -18,15 +19,47 @@ const std::vector<BuildHint> &build_hints() {
         {"No module named 'Cython'", "Cython", "cython3"},
         {"No module named 'setuptools'", "setuptools", "python3-setuptools"},
         {"No module named 'mesonpy'", "meson-python", "python3-mesonpy"},
+        // $FC is kmpack's capture wrapper around gfortran, which says this
+        // when it is not installed; gcc, given Fortran, cannot find its f951.
+        {"gfortran: command not found on PATH", "gfortran", "gfortran"},
+        {"cannot execute 'f951'", "a Fortran compiler", "gfortran"},
+        // The system libraries of the examples' patterns: a header the
+        // compiler cannot find, or a library the package's link cannot.
+        {"ft2build.h: No such file", "FreeType's headers", "libfreetype-dev"},
+        {"png.h: No such file", "libpng's headers", "libpng-dev"},
+        {"jpeglib.h: No such file", "libjpeg's headers", "libjpeg-dev"},
+        {"zlib.h: No such file", "zlib's headers", "zlib1g-dev"},
+        {"cannot find -llapack", "reference LAPACK", "liblapack-dev"},
+        {"cannot find -lblas", "reference BLAS", "libblas-dev"},
+        {"cannot find -lgfortran", "gfortran's runtime", "gfortran"},
     };
     return table;
 }
+
+namespace {
+
+bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// `says` in `log` as words: "png.h" is not in "libpng.h", nor "-llapack"
+// in "-llapacke".
+bool says(std::string_view log, std::string_view what) {
+    for (size_t at = log.find(what); at != std::string_view::npos; at = log.find(what, at + 1)) {
+        bool starts = at == 0 || !word_char(what.front()) || !word_char(log[at - 1]);
+        size_t end = at + what.size();
+        bool ends = end == log.size() || !word_char(what.back()) || !word_char(log[end]);
+        if (starts && ends)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
 
 std::string missing_package_hint(std::string_view log) {
     std::string out;
     std::set<std::string_view> named;
     for (const BuildHint &h : build_hints())
-        if (log.find(h.says) != std::string_view::npos && named.insert(h.package).second)
+        if (says(log, h.says) && named.insert(h.package).second)
             out += "  the build needs " + std::string(h.missing) + ", from Debian's " + std::string(h.package) +
                    ": apt-get install " + std::string(h.package) + "\n";
     return out;

@@ -51,3 +51,24 @@ TEST_CASE("build_hints: every row of the table names what is missing and a packa
               std::string::npos);
     }
 }
+
+TEST_CASE("build_hints: a Fortran build without gfortran names it") {
+    CHECK(missing_package_hint("kmpack-capture: gfortran: command not found on PATH\nerror: command failed\n") ==
+          "  the build needs gfortran, from Debian's gfortran: apt-get install gfortran\n");
+    CHECK(missing_package_hint("gcc: fatal error: cannot execute 'f951': execvp: No such file or directory\n") ==
+          "  the build needs a Fortran compiler, from Debian's gfortran: apt-get install gfortran\n");
+}
+
+TEST_CASE("build_hints: a missing system library's header or archive names its -dev package") {
+    CHECK(missing_package_hint("x.c:3:10: fatal error: ft2build.h: No such file or directory\n") ==
+          "  the build needs FreeType's headers, from Debian's libfreetype-dev: apt-get install libfreetype-dev\n");
+    // Several missing at once: each named.
+    std::string both = missing_package_hint("/usr/bin/ld: cannot find -llapack: No such file or directory\n"
+                                            "/usr/bin/ld: cannot find -lblas: No such file or directory\n");
+    CHECK(both.find("apt-get install liblapack-dev\n") != std::string::npos);
+    CHECK(both.find("apt-get install libblas-dev\n") != std::string::npos);
+    // Another library's header is not taken for png.h.
+    CHECK(missing_package_hint("fatal error: libpng.h: No such file or directory\n").find("libpng-dev") ==
+          std::string::npos);
+    CHECK(missing_package_hint("cannot find -llapacke: No such file\n").empty());
+}
