@@ -3,8 +3,10 @@
 #   scripts/test.sh             every test (unit, payload runtime, end to end),
 #                               the normal build, in build/
 #   scripts/test.sh --sanitize  the same under ASan+UBSan, in build-asan/
-#                               (but e2e_cpython and e2e_system_stdlib, which
-#                               the normal run covers)
+#                               (but e2e_cpython, e2e_system_stdlib and the
+#                               launcher tests, which the normal run covers:
+#                               whole builds again, of the same kmpack code
+#                               every other build runs too)
 #   scripts/test.sh --fast      only the unit tests that start no compiler and
 #                               no Python (ctest label `fast`), in build/: a
 #                               few seconds once built
@@ -30,7 +32,7 @@ case "${1:-}" in
   --sanitize)
     dir=build-asan
     flags+=(-DKMPACK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
-    select=(-E '^e2e_(cpython|system_stdlib)$') ;;
+    select=(-E '^e2e_(cpython|system_stdlib|launcher_ccache|launcher_distcc)$') ;;
   --fast) select=(-L '^fast$') ;;
   --clang)
     dir=build-clang
