@@ -7,7 +7,7 @@ import runpy
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-EXAMPLES = ["kmhello", "kmshared", "kmsame", "kmcpp", "kmcython", "kmpure", "kmzlib", "kmlocal", "kmdeps", "kmmeson"]
+EXAMPLES = ["kmhello", "kmshared", "kmsame", "kmcpp", "kmcython", "kmpure", "kmzlib", "kmlocal", "kmdeps", "kmmeson", "kmweak", "kmlibc"]
 
 for name in EXAMPLES:
     runpy.run_path(os.path.join(HERE, name, "kmcheck.py"), run_name="__main__")

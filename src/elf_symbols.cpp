@@ -159,6 +159,34 @@ SharedObjectSymbols read_shared_object(const std::filesystem::path &path) {
     return out;
 }
 
+std::vector<VersionedSymbol> read_versioned_exports(const std::filesystem::path &path) {
+    std::string bytes = read_file(path);
+    auto elf = open_elf(llvm::MemoryBufferRef(bytes, path.string()), path.string());
+    if (elf->getEType() != llvm::ELF::ET_DYN)
+        throw Error(path.string() + ": not a shared object");
+    // One entry per .dynsym symbol (the null one left out), in order; its
+    // IsVerDef says whether it is the default version (LLVM computes it from
+    // the hidden bit of .gnu.version). Empty without symbol versions.
+    auto versions = elf->readDynsymVersions();
+    if (!versions)
+        throw Error(path.string() + ": bad symbol versions: " + message(versions.takeError()));
+    std::vector<VersionedSymbol> out;
+    size_t i = 0;
+    for (const auto &sym : elf->getDynamicSymbolIterators()) {
+        size_t at = i++;
+        VersionedSymbol v;
+        bool undefined = false;
+        if (!describe(llvm::object::ELFSymbolRef(sym), path.string(), v.symbol, undefined) || undefined)
+            continue;
+        if (at < versions->size()) {
+            v.version = (*versions)[at].Name;
+            v.default_version = (*versions)[at].IsVerDef;
+        }
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
 std::string read_soname(const std::filesystem::path &path) {
     std::string bytes;
     try {
@@ -250,9 +278,11 @@ ObjectSymbols read_object(std::string_view bytes, const std::string &name) {
         bool undefined = false;
         if (!describe(llvm::object::ELFSymbolRef(sym), name, s, undefined))
             continue;
-        if (undefined)
+        if (undefined) {
+            if (s.binding == SymbolBinding::Weak)
+                out.weak_undefined.push_back(s.name);
             out.undefined.push_back(std::move(s.name));
-        else
+        } else
             out.defined.push_back(std::move(s));
     }
     for (const auto &section : elf->sections()) {
