@@ -4,6 +4,7 @@
 #include "kmpack/fs.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -81,7 +82,8 @@ std::vector<fs::path> static_archive_files(const fs::path &path, const std::vect
                             : fs::path(w).is_absolute() ? fs::path(w)
                                                         : on_search_path(w, search);
             std::error_code ec;
-            if (!file.empty() && fs::is_regular_file(file, ec) && file.extension() == ".a")
+            if (!file.empty() && fs::is_regular_file(file, ec) && file.extension() == ".a" &&
+                std::find(files.begin(), files.end(), file) == files.end())
                 files.push_back(file);
         }
     }

@@ -138,22 +138,22 @@ std::vector<WeakLibrary> weak_libraries(const LinkPlan &plan, const std::vector<
         if (!lib.files.empty())
             libraries.push_back(std::move(lib));
     };
+    auto add_lib = [&](const std::string &l) {
+        add(l.starts_with(":") ? l.substr(1) : "lib" + l + ".a", library_files(l, search));
+    };
     add(plan.libpython.filename().string(), {plan.libpython});
-    std::vector<std::string> names;
     for (const auto &l : plan.system.libs)
         if (!is_cxx_runtime(l))
-            names.push_back(l);
+            add_lib(l);
     for (const auto &a : plan.system.archives)
         add(a.filename().string(), {a});
     for (const auto &arg : plan.python.link_libs)
         if (arg.starts_with("-l") && arg.size() > 2)
-            names.push_back(arg.substr(2));
+            add_lib(arg.substr(2));
     if (plan.system.cxx)
-        names.push_back("stdc++");
+        add_lib("stdc++");
     for (const char *l : {"m", "c", "gcc", "gcc_eh"})
-        names.push_back(l);
-    for (const auto &l : names)
-        add(l.starts_with(":") ? l.substr(1) : "lib" + l + ".a", library_files(l, search));
+        add_lib(l);
     return libraries;
 }
 
