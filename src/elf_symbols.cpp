@@ -299,12 +299,12 @@ namespace {
 // Checks that every member of the archive in `bytes` lies inside it. LLVM
 // hands out a member's data before checking its size against the buffer, so
 // a truncated archive would otherwise be read past its end.
-void check_archive_bounds(const std::string &bytes, const std::string &file) {
+void check_archive_bounds(std::string_view bytes, const std::string &file) {
     constexpr size_t kHeader = 60, kSizeAt = 48, kSizeLength = 10;
     for (size_t at = 8; at < bytes.size();) {
         if (bytes.size() - at < kHeader)
             throw Error(file + ": truncated archive (member header at offset " + std::to_string(at) + ")");
-        std::string field = bytes.substr(at + kSizeAt, kSizeLength);
+        std::string field(bytes.substr(at + kSizeAt, kSizeLength));
         field.erase(field.find_last_not_of(' ') + 1);
         if (field.empty() || !std::all_of(field.begin(), field.end(), [](unsigned char c) { return std::isdigit(c) != 0; }) || field.size() > 12)
             throw Error(file + ": malformed archive (member size '" + field + "' at offset " + std::to_string(at) + ")");
@@ -317,6 +317,34 @@ void check_archive_bounds(const std::string &bytes, const std::string &file) {
 }
 
 } // namespace
+
+void for_each_archive_member(const std::filesystem::path &path,
+                             const std::function<void(const std::string &, std::string_view)> &use) {
+    auto buffer = llvm::MemoryBuffer::getFile(path.string(), /*IsText=*/false, /*RequiresNullTerminator=*/false);
+    if (!buffer)
+        throw Error(path.string() + ": cannot read: " + buffer.getError().message());
+    llvm::StringRef data = (*buffer)->getBuffer();
+    if (!data.starts_with("!<arch>\n"))
+        throw Error(path.string() + ": not an archive");
+    check_archive_bounds(std::string_view(data.data(), data.size()), path.string());
+    auto archive = llvm::object::Archive::create((*buffer)->getMemBufferRef());
+    if (!archive)
+        throw Error(path.string() + ": not a valid archive: " + message(archive.takeError()));
+    llvm::Error err = llvm::Error::success();
+    for (const auto &child : (*archive)->children(err)) {
+        auto name = child.getName();
+        auto bytes = child.getBuffer();
+        if (!name || !bytes) {
+            std::string why = !name ? message(name.takeError()) : message(bytes.takeError());
+            if (name)
+                llvm::consumeError(bytes.takeError());
+            throw Error(path.string() + ": bad archive member: " + why);
+        }
+        use(name->str(), std::string_view(bytes->data(), bytes->size()));
+    }
+    if (err)
+        throw Error(path.string() + ": bad archive: " + message(std::move(err)));
+}
 
 std::vector<ArchiveMember> read_archive(const std::filesystem::path &path) {
     std::string bytes = read_file(path);

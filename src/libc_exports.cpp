@@ -93,16 +93,16 @@ std::vector<fs::path> static_archive_files(const fs::path &path, const std::vect
 std::vector<ElfSymbol> archive_definitions(const std::vector<fs::path> &archives) {
     std::map<std::string, ElfSymbol> by_name;
     for (const auto &archive : archives)
-        for (const auto &member : read_archive(archive)) {
+        for_each_archive_member(archive, [&](const std::string &name, std::string_view bytes) {
             ObjectSymbols symbols;
             try {
-                symbols = read_object(member.bytes, archive.string() + "(" + member.name + ")");
+                symbols = read_object(bytes, archive.string() + "(" + name + ")");
             } catch (const Error &) {
-                continue; // not an ELF object (an LTO-only member, a text file): defines nothing we can use
+                return; // not an ELF object (an LTO-only member, a text file): defines nothing we can use
             }
             for (auto &d : symbols.defined)
                 by_name.emplace(d.name, std::move(d));
-        }
+        });
     std::vector<ElfSymbol> out;
     for (auto &[name, s] : by_name)
         out.push_back(std::move(s));

@@ -9,6 +9,7 @@
 #include "kmpack/system_libs.h"
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 
 namespace kmpack {
@@ -63,18 +64,19 @@ std::vector<fs::path> library_files(const std::string &name, const std::vector<f
 
 WeakScan scan_weak_references(const fs::path &file) {
     WeakScan scan;
-    std::string bytes = read_file(file);
-    if (bytes.rfind("!<arch>\n", 0) == 0) {
-        for (auto &member : read_archive(file)) {
+    char magic[8] = {};
+    std::ifstream(file, std::ios::binary).read(magic, sizeof magic);
+    if (std::string_view(magic, sizeof magic) == "!<arch>\n") {
+        for_each_archive_member(file, [&](const std::string &name, std::string_view bytes) {
             try {
-                absorb(scan, read_object(member.bytes, file.string() + "(" + member.name + ")"));
+                absorb(scan, read_object(bytes, file.string() + "(" + name + ")"));
             } catch (const Error &) {
                 // not an ELF object (LTO byte-code, a text member): no symbols we can read
             }
-        }
+        });
         return scan;
     }
-    absorb(scan, read_object(bytes, file.string()));
+    absorb(scan, read_object(read_file(file), file.string()));
     return scan;
 }
 

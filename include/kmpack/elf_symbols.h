@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +72,11 @@ struct ArchiveMember {
 
 // The members of a static archive, in order.
 std::vector<ArchiveMember> read_archive(const std::filesystem::path &path);
+
+// Calls `use(name, bytes)` for each member of a static archive, in order,
+// without copying it (the file is mapped; `bytes` lives only for the call).
+void for_each_archive_member(const std::filesystem::path &path,
+                             const std::function<void(const std::string &, std::string_view)> &use);
 
 // The name of an ELF machine number, for messages ("x86-64", "AArch64", ...).
 std::string machine_name(uint16_t machine);
