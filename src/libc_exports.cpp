@@ -150,4 +150,8 @@ LibcExportTable libc_export_table(const std::vector<fs::path> &search) {
     return table;
 }
 
+bool linked_with_static_glibc(const std::vector<ElfSymbol> &program) {
+    return std::any_of(program.begin(), program.end(), [](const ElfSymbol &s) { return s.name == "__libc_setup_tls"; });
+}
+
 } // namespace kmpack

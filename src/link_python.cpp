@@ -188,6 +188,12 @@ std::vector<std::string> link_once(const LinkPlan &plan, const LinkOptions &opti
 // libm.a define joins `program` (sorted by name), so the table's references
 // pull them into the second link.
 void add_libc_exports(std::vector<ElfSymbol> &program, const std::vector<fs::path> &search, Host &host) {
+    if (!linked_with_static_glibc(program)) {
+        host.status.note("python.km: --libc=all: not linked with glibc's static libc (no __libc_setup_tls): "
+                         "its functions are only those python.km calls",
+                         true);
+        return;
+    }
     LibcExportTable libc = libc_export_table(search);
     std::set<std::string> have;
     for (const auto &s : program)

@@ -93,3 +93,8 @@ TEST_CASE("libc_exports: glibc's libc and libm, each function under its dynamic 
     CHECK(std::is_sorted(table.functions.begin(), table.functions.end(),
                          [](const ElfSymbol &a, const ElfSymbol &b) { return a.name < b.name; }));
 }
+
+TEST_CASE("libc_exports: a static glibc program told from another C library's") {
+    CHECK(linked_with_static_glibc({{"main", SymbolKind::Function}, {"__libc_setup_tls", SymbolKind::Function}}));
+    CHECK_FALSE(linked_with_static_glibc({{"main", SymbolKind::Function}, {"__init_libc", SymbolKind::Function}}));
+}

@@ -54,4 +54,10 @@ struct LibcExportTable {
 // The table for libc_pairs() found on `search` (the link's library search path).
 LibcExportTable libc_export_table(const std::vector<fs::path> &search);
 
+// Whether a linked program's symbols are those of a static glibc program
+// (glibc's static start-up, __libc_setup_tls, is in it). Another C library
+// (musl-gcc links musl's libc.a though the compiler's search path names
+// glibc's) would not define glibc's functions: the table stays as linked.
+bool linked_with_static_glibc(const std::vector<ElfSymbol> &program);
+
 } // namespace kmpack
