@@ -68,7 +68,7 @@ struct LinkFlags {
         app->add_option("--libc", libc,
                         "all: the main table lists every function the shared libc.so.6 and libm.so.6 export "
                         "that the static libc.a and libm.a define, so dlopen(NULL), ctypes.CDLL('libc.so.6') "
-                        "and cffi find any of them, as dynamically (about 2 MB more; see bench/RESULTS.md). "
+                        "and cffi find any of them, as dynamically (about 1 MB more; see bench/RESULTS.md). "
                         "used: only those python.km calls")
             ->check(CLI::IsMember({"all", "used"}))
             ->capture_default_str();
