@@ -6,6 +6,11 @@ packages=(
   llvm-19-dev libssl-dev nlohmann-json3-dev libcli11-dev catch2
   python3 python3-dev libpython3.11-dev python3-setuptools python3-pip python3-wheel cython3
   zlib1g-dev libexpat1-dev libarchive-dev musl-tools
+  # Static-library closure and the examples that need it: reference LAPACK
+  # and BLAS, gfortran and its runtime (kmlapack, kmlinalg, kmfortran);
+  # libxml2 and ICU (tests/static_deps_test.cpp); the imaging libraries of
+  # kmimage.
+  liblapack-dev libblas-dev gfortran libxml2-dev libjpeg-dev libpng-dev libfreetype-dev
   # Linkers: --ld auto links python.km with the fastest installed (lld, then mold).
   lld mold
   clang libclang-rt-14-dev meson python3-mesonpy

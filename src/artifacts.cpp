@@ -29,6 +29,7 @@ ArtifactRecord artifact_record(const SoPlan &plan) {
     for (const auto &e : plan.exports)
         r.exports.push_back({e.name, e.target, to_string(e.kind), to_string(e.binding), e.size, e.origin});
     r.skipped_exports = plan.skipped_exports;
+    r.overrides = plan.overrides;
     r.renamed_globals = plan.symmap.size();
     r.needed = plan.needed;
     r.imports = plan.imports;

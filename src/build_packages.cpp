@@ -69,7 +69,7 @@ std::map<std::string, std::string> build_environment(const ModuleWork &m, const 
     std::string work = m.dirs.work.string();
     if (work.find_first_of(" \t\n'\"\\") == std::string::npos) {
         std::string prefix_map = "-ffile-prefix-map=" + work + "=/kmpack/" + spec.name;
-        for (const char *var : {"CFLAGS", "CXXFLAGS"}) {
+        for (const char *var : {"CFLAGS", "CXXFLAGS", "FFLAGS", "FCFLAGS"}) {
             const char *inherited = std::getenv(var);
             std::string flags = spec.env.count(var) ? spec.env.at(var) : inherited ? inherited : "";
             env[var] = flags.empty() ? prefix_map : flags + " " + prefix_map;
@@ -95,6 +95,11 @@ Command package_build_command(const ModuleWork &m, BuildKind kind, const PythonI
     c.env["CXX"] = wrapped(capture, py.cxx);
     c.env["LDSHARED"] = wrapped(capture, py.ldshared);
     c.env["LDCXXSHARED"] = wrapped(capture, py.ldcxxshared.empty() ? py.ldshared : py.ldcxxshared);
+    // Fortran, for builds that compile it (f2py, meson, a setup.py calling
+    // $FC): the line's own FC, else the environment's, else gfortran.
+    const char *fc = std::getenv("FC");
+    std::string fortran = m.spec->env.count("FC") ? m.spec->env.at("FC") : fc && *fc ? fc : "gfortran";
+    c.env["FC"] = wrapped(capture, split_words(fortran));
     if (tools && tools->version == py.version && !m.spec->env.count("PYTHONPATH")) {
         std::string path;
         for (const auto &dir : tools->site_packages)

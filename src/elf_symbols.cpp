@@ -187,7 +187,11 @@ std::vector<VersionedSymbol> read_versioned_exports(const std::filesystem::path 
     return out;
 }
 
-std::string read_soname(const std::filesystem::path &path) {
+namespace {
+
+// The string values of every `tag` entry of a 64-bit little-endian ELF
+// shared object's .dynamic, in order; empty when it is not one.
+std::vector<std::string> dynamic_strings(const std::filesystem::path &path, int64_t tag) {
     std::string bytes;
     try {
         bytes = read_file(path);
@@ -208,6 +212,7 @@ std::string read_soname(const std::filesystem::path &path) {
         llvm::consumeError(sections.takeError());
         return {};
     }
+    std::vector<std::string> values;
     for (const auto &section : *sections) {
         if (section.sh_type != llvm::ELF::SHT_DYNAMIC)
             continue;
@@ -219,10 +224,21 @@ std::string read_soname(const std::filesystem::path &path) {
             return {};
         }
         for (const auto &entry : *entries)
-            if (entry.d_tag == llvm::ELF::DT_SONAME && entry.getVal() < strings->size())
-                return std::string(strings->data() + entry.getVal());
+            if (entry.d_tag == tag && entry.getVal() < strings->size())
+                values.emplace_back(strings->data() + entry.getVal());
     }
-    return {};
+    return values;
+}
+
+} // namespace
+
+std::string read_soname(const std::filesystem::path &path) {
+    std::vector<std::string> names = dynamic_strings(path, llvm::ELF::DT_SONAME);
+    return names.empty() ? std::string() : names.front();
+}
+
+std::vector<std::string> read_needed(const std::filesystem::path &path) {
+    return dynamic_strings(path, llvm::ELF::DT_NEEDED);
 }
 
 std::vector<ElfSymbol> read_program_symbols(const std::filesystem::path &path) {
@@ -370,6 +386,18 @@ std::vector<ArchiveMember> read_archive(const std::filesystem::path &path) {
     if (err)
         throw Error(path.string() + ": bad archive: " + message(std::move(err)));
     return members;
+}
+
+uint16_t archive_machine(const std::filesystem::path &path) {
+    try {
+        for (const auto &m : read_archive(path))
+            if (m.bytes.size() >= 20 && m.bytes.compare(0, 4, "\x7f" "ELF") == 0 && m.bytes[5] == 1)
+                return static_cast<uint16_t>(static_cast<unsigned char>(m.bytes[18]) |
+                                             static_cast<unsigned char>(m.bytes[19]) << 8);
+    } catch (const Error &) {
+        // not an archive (glibc's libm.a is a linker script): nothing to tell
+    }
+    return 0;
 }
 
 } // namespace kmpack

@@ -330,6 +330,8 @@ void print_artifact(std::ostream &out, const json &d) {
     strings("linker options", d["linker_options"]);
     print_list(out, "exports", d["exports"], exports, "");
     strings("skipped exports", d["skipped_exports"]);
+    if (d.contains("overrides") && d["overrides"].is_array() && !d["overrides"].empty())
+        strings("overrides", d["overrides"]);
     print_list(out, "section renames", d["sections"], sections, "");
 }
 

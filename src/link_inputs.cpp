@@ -282,6 +282,7 @@ LinkInputs parse_link(const CaptureRecord &record, const fs::path &package_root,
     LinkParser parser{package_root, search_dirs, {}};
     parser.in.cwd = record.cwd;
     parser.in.map = record.map;
+    parser.in.search_dirs = search_dirs;
     parser.in.argv = expand_response_files(record.argv, record.cwd);
     parser.parse(parser.in.argv);
     if (!record.map.empty()) {

@@ -158,6 +158,19 @@ void check_libpython(const LinkPlan &plan, const LinkOptions &options) {
                 "(Debian: apt-get install libpython3-dev), or give a CPython build tree with --cpython-tree");
 }
 
+// What to do about symbols the link left undefined: the libraries that
+// define them are not in it, and which they are only the user can tell.
+std::string undefined_symbols_hint(const SystemLibraries &system) {
+    std::string hint = "\n  some library python.km needs is not linked: give it with --link-arg=-lNAME (and "
+                       "--link-arg=-LDIR where it is), or, for a package's own, in its link";
+    if (!system.dropped.empty()) {
+        hint += "; left out for want of a static archive:";
+        for (const auto &d : system.dropped)
+            hint += " -l" + d;
+    }
+    return hint;
+}
+
 // One link into site.temporary; on failure nothing of it is left.
 std::vector<std::string> link_once(const LinkPlan &plan, const LinkOptions &options, const LinkSite &site,
                                    const fs::path &main, const std::vector<fs::path> &objects, bool for_table,
@@ -172,10 +185,15 @@ std::vector<std::string> link_once(const LinkPlan &plan, const LinkOptions &opti
         throw;
     } catch (const Error &e) {
         fs::remove(site.temporary, ec);
+        std::string what = e.what();
+        // Undefined symbols: a library is missing, which no other linker cures.
+        if (what.find("undefined symbol") != std::string::npos ||
+            what.find("undefined reference") != std::string::npos)
+            throw Error(what + undefined_symbols_hint(plan.system));
         if (options.linker.flag.empty())
             throw;
         // kmpack put the -fuse-ld= there: say so, and how to do without.
-        throw Error(std::string(e.what()) + "\n  the linker was " + options.linker.name + " (" + options.linker.why +
+        throw Error(what + "\n  the linker was " + options.linker.name + " (" + options.linker.why +
                     "); --ld default links with the compiler's own");
     } catch (...) {
         fs::remove(site.temporary, ec);
@@ -290,9 +308,15 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Ho
     std::vector<fs::path> objects = compile_registration(plan, options, site, host);
     fs::path main = main_object(plan, options, site, host);
     check_libpython(plan, options);
-    add_static_companions(plan.system, host.runner);
-    std::vector<fs::path> search = library_search_path(host.runner, options.cc, plan.system.lib_dirs);
-    check_static_libraries(plan.system, search);
+    std::vector<fs::path> dirs = plan.system.lib_dirs;
+    for (const auto &d : link_arg_dirs(options.link_args))
+        dirs.push_back(d);
+    std::vector<fs::path> search = library_search_path(host.runner, options.cc, dirs);
+    close_system_libraries(plan.system, host.runner, search);
+    for (const auto &line : check_static_libraries(plan.system, search, archive_machine(plan.libpython)))
+        host.status.note("python.km: " + line);
+    for (const auto &[lib, why] : plan.system.chain)
+        host.status.note("python.km: links -l" + lib + ", needed by " + describe_need(plan.system, lib), true);
     std::vector<fs::path> always = objects;
     always.push_back(main);
     bind_weak_references(plan, layout.root, search, always, options.jobs, host);

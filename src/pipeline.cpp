@@ -127,6 +127,8 @@ std::vector<PostprocessedSo> postprocess_all(const std::vector<DiscoveredSo> &fo
                             std::to_string(done[i].globals) + " globals renamed, " +
                             std::to_string(done[i].objects) + " objects",
                         true);
+            for (const auto &o : done[i].overrides)
+                status.note(m.spec->name + ": " + so.rel_path + ": " + o, true);
         });
     });
     return done;

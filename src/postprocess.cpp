@@ -70,6 +70,7 @@ PostprocessedSo postprocess_so(const DiscoveredSo &so, const fs::path &package_r
         out.object_bytes += in.bytes.size();
     out.globals = plan.symmap.size();
     out.exports = plan.exports.size();
+    out.overrides = plan.overrides;
     out.times = {seconds(t0, t1), seconds(t1, t2), seconds(t2, t3)};
     return out;
 }

@@ -39,6 +39,7 @@ void to_json(json &j, const ArtifactRecord &r) {
          {"cxx", r.cxx},
          {"exports", r.exports},
          {"skipped_exports", r.skipped_exports},
+         {"overrides", r.overrides},
          {"renamed_globals", r.renamed_globals},
          {"needed", r.needed},
          {"imports", r.imports},
@@ -63,6 +64,9 @@ void from_json(const json &j, ArtifactRecord &r) {
     field(j, "cxx", r.cxx);
     field(j, "exports", r.exports);
     field(j, "skipped_exports", r.skipped_exports);
+    r.overrides.clear();
+    if (j.contains("overrides")) // not in an earlier kmpack's
+        field(j, "overrides", r.overrides);
     field(j, "renamed_globals", r.renamed_globals);
     field(j, "needed", r.needed);
     field(j, "imports", r.imports);

@@ -3,6 +3,7 @@
 #include "kmpack/conventions.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
+#include "kmpack/overrides.h"
 
 #include <algorithm>
 #include <set>
@@ -203,6 +204,15 @@ SoPlan plan_shared_object(const LinkInputs &link, const std::string &rel_path, c
         plan.archives.push_back(display_name(a.path, package_root));
 
     SharedObjectSymbols so = read_shared_object(link.output);
+    std::vector<fs::path> search;
+    for (const auto &dir : link.lib_dirs)
+        if (!is_within(dir, package_root))
+            search.push_back(dir);
+    search.insert(search.end(), link.search_dirs.begin(), link.search_dirs.end());
+    OverrideCopies copies = plan_overrides(plan.inputs, so.exports, link.system_libs, search);
+    for (auto &m : copies.members)
+        plan.inputs.push_back(std::move(m));
+    plan.overrides = std::move(copies.notes);
     std::map<std::string, std::string> origin;
     for (const auto &in : plan.inputs) {
         if (in.symbols.machine != so.machine)

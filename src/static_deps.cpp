@@ -1,16 +1,20 @@
 #include "kmpack/static_deps.h"
 
+#include "kmpack/elf_symbols.h"
 #include "kmpack/error.h"
 #include "kmpack/process.h"
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 namespace kmpack {
 
-std::vector<std::string> static_companions(CommandRunner &runner, const std::string &name) {
-    if (name.empty() || name[0] == ':' || name[0] == '-')
-        return {};
+namespace {
+
+// What pkg-config --static says `-l<name>` needs, or nothing when it has no
+// module of that name (or there is no pkg-config).
+std::vector<std::string> pkg_config_needs(CommandRunner &runner, const std::string &name) {
     for (const std::string &module : {name, "lib" + name}) {
         Command c;
         c.argv = {"pkg-config", "--silence-errors", "--static", "--libs-only-l", "--", module};
@@ -18,7 +22,7 @@ std::vector<std::string> static_companions(CommandRunner &runner, const std::str
         try {
             out = read_output(runner, c);
         } catch (const Error &) {
-            continue; // no such module, or no pkg-config
+            continue;
         }
         std::vector<std::string> libs;
         std::istringstream words(out);
@@ -30,18 +34,120 @@ std::vector<std::string> static_companions(CommandRunner &runner, const std::str
     return {};
 }
 
-std::vector<std::string> with_static_companions(CommandRunner &runner, const std::vector<std::string> &libs) {
-    // Each library goes after everything that names it: its last mention wins.
-    std::vector<std::string> all;
-    for (const auto &l : libs) {
-        all.push_back(l);
-        for (auto &c : static_companions(runner, l))
-            all.push_back(std::move(c));
+// lib<name>.so on `search`, the first there is, as an ELF file (a linker
+// script such as libncurses.so names no DT_NEEDED and is skipped).
+fs::path shared_library(const std::string &name, const std::vector<fs::path> &search) {
+    for (const auto &dir : search) {
+        std::error_code ec;
+        fs::path file = dir / ("lib" + name + ".so");
+        if (fs::exists(file, ec))
+            return file;
     }
-    std::vector<std::string> out;
-    for (size_t i = 0; i < all.size(); ++i)
-        if (std::find(all.begin() + static_cast<std::ptrdiff_t>(i) + 1, all.end(), all[i]) == all.end())
-            out.push_back(all[i]);
+    return {};
+}
+
+} // namespace
+
+bool is_implicit_library(const std::string &name) {
+    static const std::set<std::string> implicit = {"c",    "m",     "pthread",      "dl",  "rt",    "util",
+                                                   "mvec", "gcc_s", "BrokenLocale", "gcc", "gcc_eh"};
+    return implicit.count(name) > 0;
+}
+
+std::string library_of_soname(const std::string &soname) {
+    if (!soname.starts_with("lib") || soname.find(".so") == std::string::npos)
+        return {};
+    std::string name = soname.substr(3, soname.find(".so") - 3);
+    if (name.empty() || is_implicit_library(name))
+        return {};
+    return name;
+}
+
+std::vector<LibraryNeed> shared_library_needs(const std::string &name, const std::vector<fs::path> &search) {
+    std::vector<LibraryNeed> needs;
+    if (name.empty() || name[0] == ':' || name[0] == '-')
+        return needs;
+    fs::path so = shared_library(name, search);
+    if (so.empty())
+        return needs;
+    std::string soname = read_soname(so);
+    for (const auto &needed : read_needed(so)) {
+        std::string lib = library_of_soname(needed);
+        if (!lib.empty() && lib != name)
+            needs.push_back({lib, (soname.empty() ? so.filename().string() : soname) + " NEEDED " + needed});
+    }
+    return needs;
+}
+
+std::vector<LibraryNeed> static_needs(CommandRunner &runner, const std::string &name,
+                                      const std::vector<fs::path> &search) {
+    if (name.empty() || name[0] == ':' || name[0] == '-')
+        return {};
+    std::vector<LibraryNeed> needs;
+    auto add = [&](const LibraryNeed &need) {
+        for (const auto &n : needs)
+            if (n.lib == need.lib)
+                return;
+        needs.push_back(need);
+    };
+    for (const auto &lib : pkg_config_needs(runner, name))
+        add({lib, "pkg-config --static"});
+    for (const auto &need : shared_library_needs(name, search))
+        add(need);
+    return needs;
+}
+
+LibraryClosure close_libraries(CommandRunner &runner, const std::vector<std::string> &libs,
+                               const std::vector<fs::path> &search) {
+    // Breadth first from `libs`: the order of first mention, and each
+    // library's needs asked once.
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<std::string>> edges; // library -> what it needs
+    std::map<std::string, bool> from_pkg_config;          // added: some reason other than DT_NEEDED
+    std::set<std::string> given(libs.begin(), libs.end());
+    LibraryClosure out;
+    auto seen = [&](const std::string &l) { return std::find(order.begin(), order.end(), l) != order.end(); };
+    for (const auto &l : libs)
+        if (!seen(l))
+            order.push_back(l);
+    for (size_t i = 0; i < order.size(); ++i) {
+        std::string lib = order[i]; // a copy: order grows below
+        for (const auto &need : static_needs(runner, lib, search)) {
+            edges[lib].push_back(need.lib);
+            if (!given.count(need.lib)) {
+                out.why[need.lib].push_back(lib + " (" + need.why + ")");
+                bool by_needed = need.why.find(" NEEDED ") != std::string::npos;
+                from_pkg_config[need.lib] = from_pkg_config[need.lib] || !by_needed;
+            }
+            if (!seen(need.lib))
+                order.push_back(need.lib);
+        }
+    }
+    // Kahn's algorithm, ties (and cycles) broken by first mention.
+    std::map<std::string, size_t> waiting; // how many libraries that need it are not placed yet
+    for (const auto &[lib, needs] : edges)
+        for (const auto &n : std::set<std::string>(needs.begin(), needs.end()))
+            if (n != lib)
+                ++waiting[n];
+    std::vector<bool> placed(order.size());
+    for (size_t count = 0; count < order.size(); ++count) {
+        size_t pick = order.size();
+        for (size_t i = 0; i < order.size() && pick == order.size(); ++i)
+            if (!placed[i] && waiting[order[i]] == 0)
+                pick = i;
+        if (pick == order.size()) // a cycle: the first one left
+            pick = static_cast<size_t>(std::find(placed.begin(), placed.end(), false) - placed.begin());
+        placed[pick] = true;
+        const std::string &lib = order[pick];
+        out.libs.push_back(lib);
+        if (auto it = edges.find(lib); it != edges.end())
+            for (const auto &n : std::set<std::string>(it->second.begin(), it->second.end()))
+                if (n != lib && waiting[n] > 0)
+                    --waiting[n];
+    }
+    for (const auto &lib : out.libs)
+        if (!given.count(lib) && !from_pkg_config[lib])
+            out.needed_only.push_back(lib);
     return out;
 }
 

@@ -120,7 +120,9 @@ std::vector<WeakSource> weak_sources(const LinkPlan &plan, const fs::path &build
         if (is_cxx_runtime(l))
             continue;
         auto users = plan.system.needed_by.find(l);
-        std::string why = users == plan.system.needed_by.end() ? "" : " for " + joined(users->second, ", ");
+        std::string why = users != plan.system.needed_by.end() ? " for " + joined(users->second, ", ")
+                          : plan.system.chain.count(l)     ? ", needed by " + describe_need(plan.system, l)
+                                                            : "";
         for (const auto &file : library_files(l, search))
             sources.push_back({file.filename().string() + " (-l" + l + why + ")", file});
     }

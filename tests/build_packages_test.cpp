@@ -60,8 +60,25 @@ TEST_CASE("build_packages: setup.py builds into the module's lib/ under the capt
     CHECK(c.env.at("PYTHONDONTWRITEBYTECODE") == "1");
     CHECK(c.env.at("CFLAGS").find("-ffile-prefix-map=" + f.work.dirs.work.string() + "=/kmpack/pkg") !=
           std::string::npos);
+    CHECK(c.env.at("FFLAGS").find("-ffile-prefix-map=" + f.work.dirs.work.string() + "=/kmpack/pkg") !=
+          std::string::npos);
     CHECK_FALSE(c.env.count("PYTHONPATH"));
     CHECK_FALSE(c.env.count("PIP_NO_INDEX"));
+}
+
+TEST_CASE("build_packages: Fortran compiles go through the capture wrapper too") {
+    Fixture f;
+    write_file_atomic(f.dir / "src/setup.py", "");
+    ::unsetenv("FC");
+    Command c = package_build_command(f.work, BuildKind::SetupPy, f.py, nullptr, "/k/kmpack-capture", {});
+    CHECK(c.env.at("FC") == "/k/kmpack-capture gfortran");
+    // The line's own FC is the compiler the wrapper runs.
+    ModuleSpec spec = *f.work.spec;
+    spec.env["FC"] = "gfortran-12 -fno-underscoring";
+    ModuleWork work = f.work;
+    work.spec = &spec;
+    c = package_build_command(work, BuildKind::SetupPy, f.py, nullptr, "/k/kmpack-capture", {});
+    CHECK(c.env.at("FC") == "/k/kmpack-capture gfortran-12 -fno-underscoring");
 }
 
 TEST_CASE("build_packages: pip builds a wheel offline, and meson-python keeps its build directory") {

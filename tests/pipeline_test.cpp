@@ -142,14 +142,21 @@ TEST_CASE("pipeline: a system library with no static archive stops the link with
     // libkmonlyshared exists only as a .so, outside the package.
     test::compile_c(dir.path(), "only.c", "int only_shared(void) { return 1; }\n", {"-shared", "-fPIC"},
                     "libkmonlyshared.so");
+    test::compile_c(dir.path(), "too.c", "int only_too(void) { return 2; }\n", {"-shared", "-fPIC"},
+                    "libkmonlytoo.so");
     write_package(dir / "pkg",
-                  std::string(kModule) + "extern int only_shared(void);\nint use(void) { return only_shared(); }\n",
-                  ", libraries=['kmonlyshared'], library_dirs=['" + dir.path().string() + "']");
+                  std::string(kModule) +
+                      "extern int only_shared(void), only_too(void);\nint use(void) { return only_shared() + only_too(); }\n",
+                  ", libraries=['kmonlyshared', 'kmonlytoo'], library_dirs=['" + dir.path().string() + "']");
     write_file_atomic(dir / "modules.txt", "pkg pkg\n");
     std::string e = build_error(options_for(dir));
-    CHECK(e.rfind("-lkmonlyshared: no static library libkmonlyshared.a for pkg/_m.cpython-311-x86_64-linux-gnu.so", 0) ==
-          0);
-    CHECK(e.find("Searched:\n    " + dir.path().string()) != std::string::npos);
+    // Both in one run, each with the .so that needs it.
+    CHECK(e.rfind("2 of the libraries python.km links have no static archive for python.km", 0) == 0);
+    CHECK(e.find("\n  -lkmonlytoo: no libkmonlytoo.a, needed by pkg/_m.cpython-311-x86_64-linux-gnu.so\n") !=
+          std::string::npos);
+    CHECK(e.find("\n  -lkmonlyshared: no libkmonlyshared.a, needed by pkg/_m.cpython-311-x86_64-linux-gnu.so\n") !=
+          std::string::npos);
+    CHECK(e.find("searched:\n    " + dir.path().string()) != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "kb/dist/python.km"));
 }
 

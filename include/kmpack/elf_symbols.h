@@ -65,6 +65,10 @@ std::vector<ElfSymbol> read_program_symbols(const std::filesystem::path &path);
 // libc.so, say). Never throws.
 std::string read_soname(const std::filesystem::path &path);
 
+// The DT_NEEDED entries of such a shared object ("libgfortran.so.5", ...),
+// in order; empty when it has none or is not one. Never throws.
+std::vector<std::string> read_needed(const std::filesystem::path &path);
+
 struct ArchiveMember {
     std::string name;
     std::string bytes;
@@ -77,6 +81,10 @@ std::vector<ArchiveMember> read_archive(const std::filesystem::path &path);
 // without copying it (the file is mapped; `bytes` lives only for the call).
 void for_each_archive_member(const std::filesystem::path &path,
                              const std::function<void(const std::string &, std::string_view)> &use);
+
+// The e_machine of the first little-endian ELF member of a static archive;
+// 0 when it has none or is not an archive. Never throws.
+uint16_t archive_machine(const std::filesystem::path &path);
 
 // The name of an ELF machine number, for messages ("x86-64", "AArch64", ...).
 std::string machine_name(uint16_t machine);

@@ -31,6 +31,7 @@ struct LinkInputs {
     std::vector<fs::path> system_archives;   // explicit .a paths outside the package
     std::vector<fs::path> shared_inputs;     // .so files linked against, absolute
     std::vector<fs::path> lib_dirs;          // -L, absolute, in order
+    std::vector<fs::path> search_dirs;       // the compiler's own library directories, searched after lib_dirs
     std::vector<std::string> linker_options; // -Wl,... and other options passed to the link
     fs::path map;                        // the linker map the wrapper asked for
     bool cxx = false;                    // linked by a C++ driver or with -lstdc++

@@ -44,6 +44,11 @@ struct SystemLibraries {
     std::vector<fs::path> lib_dirs;  // -L outside the packages, each once, in order
     std::vector<std::string> libs;   // -l names, each once, in first-use order (stdc++/c++ included)
     std::map<std::string, std::vector<std::string>> needed_by; // -l name -> .so paths, for messages
+    // Libraries added because others need them (close_system_libraries):
+    // -l name -> "lapack (liblapack.so.3 NEEDED libgfortran.so.5)", one per library needing it.
+    std::map<std::string, std::vector<std::string>> chain;
+    std::vector<std::string> needed_only; // of those, the ones only a DT_NEEDED entry asked for
+    std::vector<std::string> dropped;     // of those, the ones with no static archive, left out (check_static_libraries)
     std::vector<fs::path> archives;  // explicit .a paths outside the packages, each once
     bool cxx = false;                // some .so is C++: -lstdc++ at the end
 };

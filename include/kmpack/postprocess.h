@@ -27,6 +27,7 @@ struct PostprocessedSo {
     std::string rel_path;
     size_t objects = 0, object_bytes = 0, globals = 0, exports = 0;
     PostprocessTimes times;
+    std::vector<std::string> overrides; // SoPlan::overrides, when it was renamed now
     SoRecord summary; // so_summary() of its artifact record, written now or found current
 };
 

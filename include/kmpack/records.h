@@ -52,6 +52,7 @@ struct ArtifactRecord {
     bool cxx = false;
     std::vector<ExportRecord> exports; // the dlsym table, by name
     std::vector<std::string> skipped_exports;
+    std::vector<std::string> overrides; // system-library symbols it overrides, and what that copied
     size_t renamed_globals = 0;
     std::vector<std::string> needed;            // package-relative .so paths it links against
     std::map<std::string, std::string> imports; // old -> renamed, references to those

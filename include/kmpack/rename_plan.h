@@ -62,6 +62,7 @@ struct SoPlan {
     std::vector<fs::path> lib_dirs;
     std::vector<std::string> archives;       // the package's own archives it pulled from, package-relative
     std::vector<std::string> linker_options; // -Wl,... of its link
+    std::vector<std::string> overrides;      // what its overrides of system-library symbols copied (plan_overrides)
     bool cxx = false;
 };
 

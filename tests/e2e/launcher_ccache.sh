@@ -40,9 +40,9 @@ unset CCACHE_LOGFILE
 # Every compile of the warm build: those the capture logs hold, and the
 # link's. meson sets CCACHE_DISABLE for its own compiler checks (in
 # meson-private/), so ccache runs those without its cache.
-read -r captured probes argv0 < <("$python" - "$warm" <<'PY'
+read -r captured probes fortran argv0 < <("$python" - "$warm" <<'PY'
 import glob, json, os, sys
-compiles = probes = 0
+compiles = probes = fortran = 0
 argv0 = set()
 for log in glob.glob(os.path.join(sys.argv[1], "modules", "*", "capture.jsonl")):
     for line in open(log):
@@ -52,7 +52,8 @@ for log in glob.glob(os.path.join(sys.argv[1], "modules", "*", "capture.jsonl"))
         if ("-c" in argv[1:] or "-S" in argv[1:]) and not {"-E", "-M", "-MM"} & set(argv):
             compiles += 1
             probes += "meson-private" in record["cwd"]
-print(compiles, probes, ",".join(sorted(argv0)))
+            fortran += any(a.endswith((".f", ".f90", ".F90", ".f95")) for a in argv[1:])
+print(compiles, probes, fortran, ",".join(sorted(argv0)))
 PY
 )
 [[ ",$argv0," != *,ccache,* ]] || fail "a capture log records ccache instead of the compiler ($argv0)"
@@ -65,13 +66,18 @@ launched_link=$(grep -c "^\$ $ccache .* -c -O2 " "$warm/link.log")
 hits=$(( $(stat direct_cache_hit) + $(stat preprocessed_cache_hit) ))
 misses=$(stat cache_miss)
 disabled=$(grep -c 'Result: disabled' "$tmp/ccache.log" || true)
-echo "warm build: $captured compiles captured ($probes meson checks), $link_compiles in the link;" \
-     "ccache: $hits hits, $misses misses, $disabled run without the cache"
+# ccache caches C and C++, not Fortran (examples/kmfortran): it runs those
+# compiles without its cache.
+unsupported=$(grep -c 'Result: unsupported_source_language' "$tmp/ccache.log" || true)
+echo "warm build: $captured compiles captured ($probes meson checks, $fortran of Fortran), $link_compiles in the link;" \
+     "ccache: $hits hits, $misses misses, $disabled run without the cache, $unsupported not its language"
 [ "$captured" -ge 20 ] || fail "only $captured compiles captured"
 [ "$misses" -eq 0 ] || fail "the warm build compiled: $misses ccache misses"
 [ "$disabled" -eq "$probes" ] || fail "$disabled calls ran without ccache's cache, $probes meson checks expected"
-[ "$hits" -eq $((captured - probes + link_compiles)) ] ||
-  fail "$hits ccache hits for $((captured - probes + link_compiles)) compiles"
+[ "$fortran" -ge 1 ] || fail "no Fortran compile captured (examples/kmfortran)"
+[ "$unsupported" -eq "$fortran" ] || fail "$unsupported compiles not in ccache's languages, $fortran of Fortran expected"
+[ "$hits" -eq $((captured - probes - fortran + link_compiles)) ] ||
+  fail "$hits ccache hits for $((captured - probes - fortran + link_compiles)) compiles"
 
 # Byte-identical to the cold build and to the build without a launcher.
 count=0
