@@ -20,7 +20,7 @@
 #   CANDIDATE      another postprocess_bench binary (built from a patched tree)
 #                  to measure in the same runs as this tree's; it must write
 #                  the same artifacts
-#   SKIP=a,b       sections to skip: dlsym, examples, import, link, large
+#   SKIP=a,b       sections to skip: dlsym, examples, import, link, libc, large
 set -euo pipefail
 export LC_ALL=C
 
@@ -215,7 +215,7 @@ PY
 
 # ---------------------------------------------------------------- examples
 ex=$out/examples
-if ! skipped examples || ! skipped import || ! skipped link; then
+if ! skipped examples || ! skipped import || ! skipped link || ! skipped libc; then
     say "building the examples: kmpack build modules.txt -B $ex"
     "$kmpack" build "$repo/modules.txt" --python "$py" -B "$ex" -j "$jobs" >"$out/examples-build.log" 2>&1 ||
         { tail -30 "$out/examples-build.log" >&2; die "kmpack build of the examples failed"; }
@@ -380,6 +380,49 @@ print(line)
 with open(os.path.join(out, "results.jsonl"), "a") as f:
     f.write(json.dumps({"name": "link fastest", "line": line, "fastest": best, "auto": auto}) + "\n")
 PY
+fi
+
+# ---------------------------------------------------------------- libc
+# --libc=all (the default: every function of libc.so.6/libm.so.6 in the
+# main table, so ctypes and cffi find them) against --libc=used (only what
+# python.km calls): the size of python.km, its start-up and the link.
+if ! skipped libc; then
+    say "all of libc: --libc=all vs --libc=used (size, start-up, link)"
+    for v in all used; do
+        "$kmpack" link -B "$ex" --libc="$v" -o "$ex/dist-libc-$v" -v --progress plain >"$out/libc-$v.log" 2>&1 ||
+            { tail -20 "$out/libc-$v.log" >&2; die "kmpack link --libc=$v failed"; }
+        "$ex/dist-libc-$v/python.km" "$repo/examples/smoke.py" >/dev/null 2>&1 || [[ $v == used ]] ||
+            die "python.km --libc=$v fails examples/smoke.py"
+        size=$(stat -c %s "$ex/dist-libc-$v/python.km")
+        report value "python.km size, stripped, --libc=$v" "$(awk -v b="$size" 'BEGIN { printf "%.2f", b / 1e6 }')" MB
+    done
+    grep -h -- '--libc=all: .* functions' "$out/libc-all.log" >&2 || true
+    lc=("libc-startup:all=$(argv "$ex/dist-libc-all/python.km" -c pass)"
+        "libc-startup:used=$(argv "$ex/dist-libc-used/python.km" -c pass)"
+        "libc-ctypes:all=$(argv "$ex/dist-libc-all/python.km" -c 'import ctypes; ctypes.CDLL(None).strlen')"
+        "libc-ctypes:used=$(argv "$ex/dist-libc-used/python.km" -c 'import ctypes; ctypes.CDLL(None).strlen')")
+    if [[ -f $out/import_all.py ]]; then
+        lc+=("libc-import:all=$(argv "$ex/dist-libc-all/python.km" "$out/import_all.py")"
+            "libc-import:used=$(argv "$ex/dist-libc-used/python.km" "$out/import_all.py")")
+    fi
+    "$py" "$here/interleave.py" --runs "$import_runs" --warmup 5 --json "$out/libc.json" "${lc[@]}"
+    report add-interleave "$out/libc.json"
+    report compare "start-up, -c pass (--libc=all vs --libc=used)" libc-startup all used --unit ms
+    report compare "import ctypes, CDLL(None).strlen (--libc=all vs --libc=used)" libc-ctypes all used --unit ms
+    if [[ -f $out/import_all.py ]]; then
+        report compare "import all examples (--libc=all vs --libc=used)" libc-import all used --unit ms
+    fi
+    kl_runs=$(((link_runs + 1) / 2))
+    ((kl_runs < 3)) && kl_runs=3
+    for ((r = 1; r <= kl_runs; r++)); do
+        for v in all used; do
+            t0=$(now)
+            "$kmpack" link -B "$ex" --libc="$v" -o "$ex/dist-libc-$v" >/dev/null 2>&1
+            t1=$(now)
+            report add libc-link "$v" "$(secs "$t0" "$t1")"
+        done
+    done
+    report compare "kmpack link, whole command (--libc=all vs --libc=used)" libc-link all used
 fi
 
 # ---------------------------------------------------------------- large package

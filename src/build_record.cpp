@@ -40,6 +40,7 @@ std::string link_key(const std::string &build_record_text, const LinkOptions &o,
                         {"stdlib_extras", o.stdlib_extras},
                         {"debug", o.debug},
                         {"onefile", o.onefile},
+                        {"libc", std::string(libc_exports_name(o.libc))},
                         {"kmpack", kmpack_identity()}};
     return md5_hex(j.dump());
 }

@@ -159,6 +159,34 @@ SharedObjectSymbols read_shared_object(const std::filesystem::path &path) {
     return out;
 }
 
+std::vector<VersionedSymbol> read_versioned_exports(const std::filesystem::path &path) {
+    std::string bytes = read_file(path);
+    auto elf = open_elf(llvm::MemoryBufferRef(bytes, path.string()), path.string());
+    if (elf->getEType() != llvm::ELF::ET_DYN)
+        throw Error(path.string() + ": not a shared object");
+    // One entry per .dynsym symbol (the null one left out), in order; its
+    // IsVerDef says whether it is the default version (LLVM computes it from
+    // the hidden bit of .gnu.version). Empty without symbol versions.
+    auto versions = elf->readDynsymVersions();
+    if (!versions)
+        throw Error(path.string() + ": bad symbol versions: " + message(versions.takeError()));
+    std::vector<VersionedSymbol> out;
+    size_t i = 0;
+    for (const auto &sym : elf->getDynamicSymbolIterators()) {
+        size_t at = i++;
+        VersionedSymbol v;
+        bool undefined = false;
+        if (!describe(llvm::object::ELFSymbolRef(sym), path.string(), v.symbol, undefined) || undefined)
+            continue;
+        if (at < versions->size()) {
+            v.version = (*versions)[at].Name;
+            v.default_version = (*versions)[at].IsVerDef;
+        }
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
 namespace {
 
 // The string values of every `tag` entry of a 64-bit little-endian ELF
@@ -266,9 +294,11 @@ ObjectSymbols read_object(std::string_view bytes, const std::string &name) {
         bool undefined = false;
         if (!describe(llvm::object::ELFSymbolRef(sym), name, s, undefined))
             continue;
-        if (undefined)
+        if (undefined) {
+            if (s.binding == SymbolBinding::Weak)
+                out.weak_undefined.push_back(s.name);
             out.undefined.push_back(std::move(s.name));
-        else
+        } else
             out.defined.push_back(std::move(s));
     }
     for (const auto &section : elf->sections()) {
@@ -285,12 +315,12 @@ namespace {
 // Checks that every member of the archive in `bytes` lies inside it. LLVM
 // hands out a member's data before checking its size against the buffer, so
 // a truncated archive would otherwise be read past its end.
-void check_archive_bounds(const std::string &bytes, const std::string &file) {
+void check_archive_bounds(std::string_view bytes, const std::string &file) {
     constexpr size_t kHeader = 60, kSizeAt = 48, kSizeLength = 10;
     for (size_t at = 8; at < bytes.size();) {
         if (bytes.size() - at < kHeader)
             throw Error(file + ": truncated archive (member header at offset " + std::to_string(at) + ")");
-        std::string field = bytes.substr(at + kSizeAt, kSizeLength);
+        std::string field(bytes.substr(at + kSizeAt, kSizeLength));
         field.erase(field.find_last_not_of(' ') + 1);
         if (field.empty() || !std::all_of(field.begin(), field.end(), [](unsigned char c) { return std::isdigit(c) != 0; }) || field.size() > 12)
             throw Error(file + ": malformed archive (member size '" + field + "' at offset " + std::to_string(at) + ")");
@@ -303,6 +333,34 @@ void check_archive_bounds(const std::string &bytes, const std::string &file) {
 }
 
 } // namespace
+
+void for_each_archive_member(const std::filesystem::path &path,
+                             const std::function<void(const std::string &, std::string_view)> &use) {
+    auto buffer = llvm::MemoryBuffer::getFile(path.string(), /*IsText=*/false, /*RequiresNullTerminator=*/false);
+    if (!buffer)
+        throw Error(path.string() + ": cannot read: " + buffer.getError().message());
+    llvm::StringRef data = (*buffer)->getBuffer();
+    if (!data.starts_with("!<arch>\n"))
+        throw Error(path.string() + ": not an archive");
+    check_archive_bounds(std::string_view(data.data(), data.size()), path.string());
+    auto archive = llvm::object::Archive::create((*buffer)->getMemBufferRef());
+    if (!archive)
+        throw Error(path.string() + ": not a valid archive: " + message(archive.takeError()));
+    llvm::Error err = llvm::Error::success();
+    for (const auto &child : (*archive)->children(err)) {
+        auto name = child.getName();
+        auto bytes = child.getBuffer();
+        if (!name || !bytes) {
+            std::string why = !name ? message(name.takeError()) : message(bytes.takeError());
+            if (name)
+                llvm::consumeError(bytes.takeError());
+            throw Error(path.string() + ": bad archive member: " + why);
+        }
+        use(name->str(), std::string_view(bytes->data(), bytes->size()));
+    }
+    if (err)
+        throw Error(path.string() + ": bad archive: " + message(std::move(err)));
+}
 
 std::vector<ArchiveMember> read_archive(const std::filesystem::path &path) {
     std::string bytes = read_file(path);

@@ -30,6 +30,8 @@ std::vector<std::string> link_command(const LinkPlan &plan, const LinkOptions &o
     line.insert(line.end(), {"-o", in_build(output, build_dir).string(), main_object.string()});
     for (const auto &o : objects)
         line.push_back(in_build(o, build_dir).string());
+    for (const auto &symbol : plan.undefined)
+        line.push_back("-Wl,--undefined=" + symbol);
     line.push_back("-Wl,--whole-archive");
     for (const auto &so : plan.sos)
         line.push_back(artifact_at(so.artifacts, Artifact::Archive).string());

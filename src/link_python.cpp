@@ -9,12 +9,14 @@
 #include "kmpack/build_record.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
+#include "kmpack/libc_exports.h"
 #include "kmpack/link_command.h"
 #include "kmpack/parallel.h"
 #include "kmpack/payload_files.h"
 #include "kmpack/records.h"
 #include "kmpack/runtime_tree.h"
 #include "kmpack/system_libs.h"
+#include "kmpack/weak_refs.h"
 
 #include <algorithm>
 #include <optional>
@@ -200,6 +202,34 @@ std::vector<std::string> link_once(const LinkPlan &plan, const LinkOptions &opti
     return line;
 }
 
+// --libc=all: every function of libc.so.6 and libm.so.6 that libc.a and
+// libm.a define joins `program` (sorted by name), so the table's references
+// pull them into the second link.
+void add_libc_exports(std::vector<ElfSymbol> &program, const std::vector<fs::path> &search, Host &host) {
+    if (!linked_with_static_glibc(program)) {
+        host.status.note("python.km: --libc=all: not linked with glibc's static libc (no __libc_setup_tls): "
+                         "its functions are only those python.km calls",
+                         true);
+        return;
+    }
+    LibcExportTable libc = libc_export_table(search);
+    std::set<std::string> have;
+    for (const auto &s : program)
+        have.insert(s.name);
+    size_t added = 0;
+    for (auto &f : libc.functions)
+        if (have.insert(f.name).second)
+            program.push_back(std::move(f)), ++added;
+    std::sort(program.begin(), program.end(), [](const ElfSymbol &a, const ElfSymbol &b) { return a.name < b.name; });
+    for (const auto &line : libc.read)
+        host.status.note("python.km: --libc=all: " + line, true);
+    for (const auto &line : libc.missing)
+        host.status.note("python.km: --libc=all: " + line + "; its functions are only those python.km calls", true);
+    host.status.note("python.km: --libc=all: " + std::to_string(added) +
+                         " functions of libc and libm added to the main table, that nothing in python.km calls",
+                     true);
+}
+
 // dlopen(NULL) and RTLD_DEFAULT see the whole program: what the first link
 // defines (less the renamed globals) becomes the main program's table,
 // compiled into one more object.
@@ -210,6 +240,8 @@ fs::path main_table(const LinkPlan &plan, const LinkOptions &options, const Link
     for (auto &sym : read_program_symbols(site.temporary))
         if (!is_renamed(sym.name))
             program.push_back(std::move(sym));
+    if (options.libc == LibcExports::All)
+        add_libc_exports(program, search, host);
     fs::path table_c = site.payload() / "km_main_table.c", table_o = site.payload() / "km_main_table.o";
     write_text_if_changed(table_c, emit_main_table_c(program, linked_library_names(plan.system, search)));
     run_step(site, compile_command(options, site.layout.root, table_c, table_o), "compiling the main program's table",
@@ -285,6 +317,9 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Ho
         host.status.note("python.km: " + line);
     for (const auto &[lib, why] : plan.system.chain)
         host.status.note("python.km: links -l" + lib + ", needed by " + describe_need(plan.system, lib), true);
+    std::vector<fs::path> always = objects;
+    always.push_back(main);
+    bind_weak_references(plan, layout.root, search, always, options.jobs, host);
 
     host.status.phase("python.km", "link");
     host.status.note("python.km: linking with " + options.linker.name + " (" + options.linker.why + ")");

@@ -142,3 +142,23 @@ TEST_CASE("link_command: the launcher goes in front of the compiles, never the l
     o.cc = {"clang", "-static"};
     CHECK(link_key("record", o, "/b/dist") != link_key("record", launched, "/b/dist"));
 }
+
+TEST_CASE("link_command: weak references bound with --undefined, before the archives") {
+    LinkOptions o;
+    LinkPlan plan = plan_link(sample_record(), "/b", o, nullptr);
+    plan.undefined = {"pthread_equal", "statx"};
+    auto line = link_command(plan, o, "/b", "/b/dist/python.km", "/m.o", {"/b/payload/km_dl.o"});
+    auto at = std::find(line.begin(), line.end(), "payload/km_dl.o");
+    REQUIRE(line.end() - at > 3);
+    CHECK(std::vector<std::string>(at + 1, at + 4) ==
+          std::vector<std::string>{"-Wl,--undefined=pthread_equal", "-Wl,--undefined=statx", "-Wl,--whole-archive"});
+}
+
+TEST_CASE("link_command: --libc is in the link key") {
+    LinkOptions o;
+    LinkOptions used = o;
+    used.libc = LibcExports::Used;
+    CHECK(o.libc == LibcExports::All); // the default
+    CHECK(link_key("record", used, "/b/dist") != link_key("record", o, "/b/dist"));
+    CHECK(std::string(libc_exports_name(used.libc)) == "used");
+}

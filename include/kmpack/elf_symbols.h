@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,7 @@ struct ElfSymbol {
 struct ObjectSymbols {
     std::vector<ElfSymbol> defined;     // every non-local definition, any visibility, commons too
     std::vector<std::string> undefined; // references to symbols defined elsewhere
+    std::vector<std::string> weak_undefined; // the weak ones among them (they pull no archive member)
     std::vector<std::string> sections;  // section names, in section order
     uint16_t machine = 0;               // e_machine
 };
@@ -39,6 +41,17 @@ struct SharedObjectSymbols {
 // Exports of a shared object. Error names the file when it is not an ELF
 // shared object.
 SharedObjectSymbols read_shared_object(const std::filesystem::path &path);
+
+// One .dynsym definition with its symbol version.
+struct VersionedSymbol {
+    ElfSymbol symbol;
+    std::string version;         // "GLIBC_2.2.5"; empty when unversioned
+    bool default_version = true; // name@@version (what dlsym without a version answers), not name@version
+};
+
+// Every defined .dynsym entry of a shared object with its version, in
+// symbol table order. Error names the file when it is not a shared object.
+std::vector<VersionedSymbol> read_versioned_exports(const std::filesystem::path &path);
 
 // Symbols of one relocatable object held in `bytes`; `name` is used in errors.
 ObjectSymbols read_object(std::string_view bytes, const std::string &name);
@@ -63,6 +76,11 @@ struct ArchiveMember {
 
 // The members of a static archive, in order.
 std::vector<ArchiveMember> read_archive(const std::filesystem::path &path);
+
+// Calls `use(name, bytes)` for each member of a static archive, in order,
+// without copying it (the file is mapped; `bytes` lives only for the call).
+void for_each_archive_member(const std::filesystem::path &path,
+                             const std::function<void(const std::string &, std::string_view)> &use);
 
 // The e_machine of the first little-endian ELF member of a static archive;
 // 0 when it has none or is not an archive. Never throws.

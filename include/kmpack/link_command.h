@@ -24,7 +24,9 @@ std::vector<std::string> compile_command(const LinkOptions &options, const fs::p
                                          const std::vector<fs::path> &includes = {});
 
 // The link of python.km into `output`: `main_object`, the compiled
-// `objects`, every .so's renamed archive whole, libpython, then the system
+// `objects`, a -Wl,--undefined= for each symbol plan.undefined names (weak
+// references bound, weak_refs.h), every .so's renamed archive whole,
+// libpython, then the system
 // libraries in a group (they may need each other in any order), the
 // interpreter's own libraries, the C++ runtime and libm. `export_dynamic`:
 // the link whose symbols the main table is read from (not the shipped one).

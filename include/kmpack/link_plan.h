@@ -6,6 +6,7 @@
 
 #include "kmpack/emit_c.h"
 #include "kmpack/launcher.h"
+#include "kmpack/libc_exports.h"
 #include "kmpack/link_mode.h"
 #include "kmpack/linker.h"
 #include "kmpack/records.h"
@@ -35,6 +36,7 @@ struct LinkOptions {
     bool stdlib_extras = false; // ship the standard library's tests, IDLE, tkinter, ... too
     bool debug = false;   // keep the debug information in python.km (else: <output>/.debug/python.km.debug)
     bool onefile = false; // the run-time tree appended to python.km as a zip archive, no lib/ or ._pth
+    LibcExports libc = LibcExports::All; // --libc: every function of libc.so.6/libm.so.6 in the main table, or the used ones
 };
 
 // The system libraries the linked .so files need, as their links named them.
@@ -61,6 +63,7 @@ struct LinkPlan {
     fs::path main_object;                           // python.o (when missing, link_python generates a main)
     fs::path libpython;
     SystemLibraries system;
+    std::vector<std::string> undefined; // -Wl,--undefined= each: weak references a library defines (weak_refs.h)
     std::vector<fs::path> build_paths; // the interpreter's prefix, a built one's work directory: kept out of dist/
 };
 

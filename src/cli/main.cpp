@@ -45,6 +45,7 @@ struct LinkFlags {
     std::string mode = "registry";
     std::string ld = "auto";
     bool no_main_table = false;
+    std::string libc = "all";
     bool stdlib_extras = false;
     bool debug = false;
     bool onefile = false;
@@ -64,6 +65,13 @@ struct LinkFlags {
         app->add_flag("--no-main-table", no_main_table,
                       "Link once, without the table of every symbol of python.km that dlopen(NULL) and "
                       "dlsym(RTLD_DEFAULT, ...) answer from (smaller, faster to link)");
+        app->add_option("--libc", libc,
+                        "all: the main table lists every function the shared libc.so.6 and libm.so.6 export "
+                        "that the static libc.a and libm.a define, so dlopen(NULL), ctypes.CDLL('libc.so.6') "
+                        "and cffi find any of them, as dynamically (about 1 MB more; see bench/RESULTS.md). "
+                        "used: only those python.km calls")
+            ->check(CLI::IsMember({"all", "used"}))
+            ->capture_default_str();
         app->add_option("--cc", cc,
                         "Compiler driver that compiles the registration code and links python.km, split on "
                         "blanks (e.g. 'musl-gcc -static'); the linker: --ld")
@@ -114,6 +122,7 @@ struct LinkFlags {
         o.output_dir = output;
         o.cpython_tree = cpython_tree;
         o.main_table = !no_main_table;
+        o.libc = libc == "used" ? kmpack::LibcExports::Used : kmpack::LibcExports::All;
         o.stdlib_extras = stdlib_extras;
         o.debug = debug;
         o.onefile = onefile;

@@ -144,7 +144,21 @@ fi
 grep -q "no libpython3.11.a (--cpython-tree wants" "$out/err.txt"
 pass
 
-# 13 variants, and one per installed linker.
-expected=$((13 + linkers))
+# --libc=used and no main table: only the weak-reference binding pulls
+# pthread_equal out of libc.a, and kmweak's library still finds its threads;
+# kmlibc's abs (nothing calls it) is not there.
+"$kmpack" link -B "$build" --modules kmweak,kmlibc -o "$out/libc-used" --libc=used --no-main-table -v \
+  --progress plain >"$out/libc-used.txt"
+grep -q "python.km: weak reference to pthread_equal bound to libc.a's definition" "$out/libc-used.txt"
+grep -q -- "-Wl,--undefined=pthread_equal" "$out/libc-used/.debug/python.km.linkline"
+"$out/libc-used/python.km" "$src/examples/kmweak/kmcheck.py"
+if "$out/libc-used/python.km" "$src/examples/kmlibc/kmcheck.py" 2>"$out/err.txt"; then
+  fail "--libc=used found abs, which nothing calls"
+fi
+grep -q "undefined symbol: abs" "$out/err.txt"
+pass
+
+# 14 variants, and one per installed linker.
+expected=$((14 + linkers))
 [ "$passed" -eq "$expected" ] || fail "$passed variants checked, $expected expected"
 echo "$passed passed, 0 failed"

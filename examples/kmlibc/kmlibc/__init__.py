@@ -1,0 +1,1 @@
+"""kmlibc: functions of libc and libm found through ctypes, as dynamically."""

@@ -1,0 +1,2 @@
+"""kmweak: a package-local static library that tests weak pthread references."""
+from kmweak._threads import run, threaded  # noqa: F401
