@@ -389,15 +389,17 @@ std::vector<ArchiveMember> read_archive(const std::filesystem::path &path) {
 }
 
 uint16_t archive_machine(const std::filesystem::path &path) {
+    uint16_t machine = 0;
     try {
-        for (const auto &m : read_archive(path))
-            if (m.bytes.size() >= 20 && m.bytes.compare(0, 4, "\x7f" "ELF") == 0 && m.bytes[5] == 1)
-                return static_cast<uint16_t>(static_cast<unsigned char>(m.bytes[18]) |
-                                             static_cast<unsigned char>(m.bytes[19]) << 8);
+        for_each_archive_member(path, [&](const std::string &, std::string_view bytes) {
+            if (!machine && bytes.size() >= 20 && bytes.substr(0, 4) == "\x7f" "ELF" && bytes[5] == 1)
+                machine = static_cast<uint16_t>(static_cast<unsigned char>(bytes[18]) |
+                                                static_cast<unsigned char>(bytes[19]) << 8);
+        });
     } catch (const Error &) {
         // not an archive (glibc's libm.a is a linker script): nothing to tell
     }
-    return 0;
+    return machine;
 }
 
 } // namespace kmpack
