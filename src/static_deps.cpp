@@ -5,6 +5,7 @@
 #include "kmpack/process.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -12,10 +13,31 @@ namespace kmpack {
 
 namespace {
 
+// The modules pkg-config knows (`--list-package-names`), or nothing when
+// it cannot list them (no pkg-config, or one without the option).
+std::optional<std::set<std::string>> pkg_config_modules(CommandRunner &runner) {
+    Command c;
+    c.argv = {"pkg-config", "--list-package-names"};
+    try {
+        std::set<std::string> names;
+        std::istringstream lines(read_output(runner, c));
+        for (std::string line; std::getline(lines, line);)
+            if (!line.empty())
+                names.insert(line);
+        return names;
+    } catch (const Error &) {
+        return std::nullopt;
+    }
+}
+
 // What pkg-config --static says `-l<name>` needs, or nothing when it has no
-// module of that name (or there is no pkg-config).
-std::vector<std::string> pkg_config_needs(CommandRunner &runner, const std::string &name) {
+// module of that name (or there is no pkg-config). `known`, when given,
+// spares asking for modules pkg-config does not have.
+std::vector<std::string> pkg_config_needs(CommandRunner &runner, const std::string &name,
+                                          const std::optional<std::set<std::string>> &known = std::nullopt) {
     for (const std::string &module : {name, "lib" + name}) {
+        if (known && !known->count(module))
+            continue;
         Command c;
         c.argv = {"pkg-config", "--silence-errors", "--static", "--libs-only-l", "--", module};
         std::string out;
@@ -79,8 +101,10 @@ std::vector<LibraryNeed> shared_library_needs(const std::string &name, const std
     return needs;
 }
 
-std::vector<LibraryNeed> static_needs(CommandRunner &runner, const std::string &name,
-                                      const std::vector<fs::path> &search) {
+namespace {
+
+std::vector<LibraryNeed> needs_of(CommandRunner &runner, const std::string &name, const std::vector<fs::path> &search,
+                                  const std::optional<std::set<std::string>> &known) {
     if (name.empty() || name[0] == ':' || name[0] == '-')
         return {};
     std::vector<LibraryNeed> needs;
@@ -90,11 +114,18 @@ std::vector<LibraryNeed> static_needs(CommandRunner &runner, const std::string &
                 return;
         needs.push_back(need);
     };
-    for (const auto &lib : pkg_config_needs(runner, name))
+    for (const auto &lib : pkg_config_needs(runner, name, known))
         add({lib, "pkg-config --static"});
     for (const auto &need : shared_library_needs(name, search))
         add(need);
     return needs;
+}
+
+} // namespace
+
+std::vector<LibraryNeed> static_needs(CommandRunner &runner, const std::string &name,
+                                      const std::vector<fs::path> &search) {
+    return needs_of(runner, name, search, std::nullopt);
 }
 
 LibraryClosure close_libraries(CommandRunner &runner, const std::vector<std::string> &libs,
@@ -110,9 +141,12 @@ LibraryClosure close_libraries(CommandRunner &runner, const std::vector<std::str
     for (const auto &l : libs)
         if (!seen(l))
             order.push_back(l);
+    // One listing of pkg-config's modules, rather than two failed queries
+    // for each library that has none.
+    std::optional<std::set<std::string>> known = pkg_config_modules(runner);
     for (size_t i = 0; i < order.size(); ++i) {
         std::string lib = order[i]; // a copy: order grows below
-        for (const auto &need : static_needs(runner, lib, search)) {
+        for (const auto &need : needs_of(runner, lib, search, known)) {
             edges[lib].push_back(need.lib);
             if (!given.count(need.lib)) {
                 out.why[need.lib].push_back(lib + " (" + need.why + ")");
