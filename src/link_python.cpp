@@ -1,9 +1,12 @@
 #include "kmpack/link_python.h"
 
+#include <atomic>
+
 #include "kmpack/artifacts.h"
 #include "kmpack/conventions.h"
 #include "kmpack/debug_split.h"
 #include "kmpack/disk_space.h"
+#include "kmpack/digest.h"
 #include "kmpack/elf_symbols.h"
 #include "kmpack/emit_c.h"
 #include "kmpack/build_record.h"
@@ -19,6 +22,7 @@
 #include "kmpack/weak_refs.h"
 
 #include <algorithm>
+#include <atomic>
 #include <optional>
 #include <set>
 
@@ -113,12 +117,42 @@ std::vector<fs::path> compile_registration(const LinkPlan &plan, const LinkOptio
         fs::path stem = site.layout.root / so.artifacts;
         compiles.push_back({artifact_at(stem, Artifact::SymbolsC), artifact_at(stem, Artifact::SymbolsO)});
     }
+    // Every generated C file includes the runtime's headers: they are part of each compile's input.
+    std::string headers;
+    for (const auto &f : payload_files())
+        headers += std::string(f.name) + " " + md5_hex(f.content) + "\n";
     std::vector<fs::path> objects(compiles.size());
+    std::atomic<size_t> reused{0};
     parallel_for(compiles.size(), options.jobs, [&](size_t i) {
-        run_step(site, compile_command(options, site.layout.root, compiles[i].first, compiles[i].second),
-                 "compiling " + compiles[i].first.string(), host, launcher_hint(options.launcher));
-        objects[i] = compiles[i].second;
+        const auto &[source, object] = compiles[i];
+        std::vector<std::string> line = compile_command(options, site.layout.root, source, object);
+        objects[i] = object;
+        // Compiled before from this very source by this very command, and
+        // the object as it was then: nothing to do. (The launcher is not
+        // in the note: with or without it, the compile gives the same.)
+        std::vector<std::string> plain = line;
+        plain.erase(plain.begin(), plain.begin() + static_cast<std::ptrdiff_t>(options.launcher.argv.size()));
+        fs::path note = fs::path(object).concat(".compiled");
+        std::error_code ec;
+        auto said = [&] { return shell_quote(plain) + "\n" + headers + md5_file(source) + "\n"; };
+        if (fs::exists(object, ec) && fs::exists(note, ec)) {
+            try {
+                if (read_file(note) == said() + md5_file(object) + "\n") {
+                    ++reused;
+                    return;
+                }
+            } catch (const Error &) {
+                // unreadable: compile it again
+            }
+        }
+        fs::remove(note, ec);
+        run_step(site, line, "compiling " + source.string(), host, launcher_hint(options.launcher));
+        write_file_atomic(note, said() + md5_file(object) + "\n");
     });
+    if (reused > 0)
+        host.status.note("python.km: " + std::to_string(reused) + " of " + std::to_string(compiles.size()) +
+                             " generated C files compiled already, as they are",
+                         true);
     return objects;
 }
 

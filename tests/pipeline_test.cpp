@@ -1,6 +1,7 @@
 // The whole pipeline on small packages written by the tests themselves.
 #include "kmpack/error.h"
 #include "kmpack/pipeline.h"
+#include "fake_runner.h"
 #include "test_util.h"
 
 #include <catch2/catch.hpp>
@@ -426,4 +427,48 @@ TEST_CASE("pipeline: an artifact damaged in place or an emptied capture log is n
     CHECK(r3.packages_built == 0);
     CHECK(r3.objects_renamed == 0);
     CHECK_FALSE(r3.linked);
+}
+
+TEST_CASE("pipeline: a relink compiles only the generated C that changed, and an object damaged since again") {
+    test::TempDir dir;
+    write_two_packages(dir);
+    write_file_atomic(dir / "modules.txt", "a a\nb b\n");
+    BuildOptions o = options_for(dir);
+    REQUIRE(build(o).linked);
+    auto relink = [&](const fs::path &out) {
+        test::RecordingStatus status;
+        Host host{test::system_runner(), status};
+        LinkOptions l = o.link_options;
+        l.output_dir = out;
+        link_python(o.build_dir, l, host);
+        std::string reused;
+        for (const auto &line : status.lines())
+            if (line.find("generated C files compiled already") != std::string::npos)
+                reused = line;
+        return reused;
+    };
+    // Into another directory: every object is the one the build's link made.
+    std::string all = relink(dir / "other");
+    CHECK(all.rfind("python.km: ", 0) == 0);
+    size_t total = std::stoul(all.substr(all.find(" of ") + 4));
+    CHECK(all.find(": " + std::to_string(total) + " of ") != std::string::npos);
+    // One object damaged in place: that one is compiled again, and python.km runs.
+    fs::path object = find_one(dir / "kb/modules/a/lib", ".km.symbols.o");
+    std::string bytes = read_file(object);
+    bytes[bytes.size() / 2] ^= 1;
+    write_file_atomic(object, bytes);
+    CHECK(relink(dir / "third") ==
+          "python.km: " + std::to_string(total - 1) + " of " + std::to_string(total) +
+              " generated C files compiled already, as they are");
+    CHECK(read_file(object) != bytes);
+    CHECK(test::run({(dir / "third/python.km").string(), "-c", "import pa._m, pb._m; print('ok')"}) == "ok\n");
+    // Another compiler command (here: --cc with one more flag) compiles everything again.
+    LinkOptions changed = o.link_options;
+    changed.cc.push_back("-DKMPACK_TEST_FLAG=1");
+    changed.output_dir = dir / "fourth";
+    test::RecordingStatus status;
+    Host host{test::system_runner(), status};
+    link_python(o.build_dir, changed, host);
+    for (const auto &line : status.lines())
+        CHECK(line.find("generated C files compiled already") == std::string::npos);
 }
