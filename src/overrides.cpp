@@ -85,28 +85,9 @@ OverrideCopies plan_overrides(const std::vector<InputObject> &inputs, const std:
         return out;
 
     // What the linker would pull from the group for the package's objects.
-    std::set<std::string> undefined, have = defined;
-    for (const auto &in : inputs)
-        for (const auto &u : in.symbols.undefined)
-            if (!have.count(u))
-                undefined.insert(u);
     std::vector<bool> pulled(pool.size());
-    for (bool changed = true; changed;) {
-        changed = false;
-        for (size_t i = 0; i < pool.size(); ++i) {
-            if (pulled[i])
-                continue;
-            const auto &defs = pool[i].symbols.defined;
-            if (std::none_of(defs.begin(), defs.end(), [&](const ElfSymbol &d) { return undefined.count(d.name); }))
-                continue;
-            pulled[i] = changed = true;
-            for (const auto &d : defs)
-                have.insert(d.name), undefined.erase(d.name);
-            for (const auto &u : pool[i].symbols.undefined)
-                if (!have.count(u))
-                    undefined.insert(u);
-        }
-    }
+    for (size_t i : simulate_pulls(inputs, pool))
+        pulled[i] = true;
     // Of those, the ones from which an overridden symbol is reached: each
     // must be the .so's own copy, or its call would go to the shared one.
     std::vector<bool> copy(pool.size());

@@ -56,8 +56,18 @@ void plan_sections(SoPlan &plan) {
     }
 }
 
-// Members an archive contributes when no linker map says which: the ones
-// that define a symbol still undefined, repeated until nothing changes.
+} // namespace
+
+std::string module_of(const std::string &file_name) {
+    std::string m = file_name.substr(0, file_name.find('.'));
+    for (char &c : m)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
+            c = '_';
+    if (m.empty() || std::isdigit(static_cast<unsigned char>(m[0])))
+        m = "m" + m;
+    return m;
+}
+
 std::vector<size_t> simulate_pulls(const std::vector<InputObject> &objects, const std::vector<InputObject> &members) {
     std::set<std::string> defined, undefined;
     auto absorb = [&](const ObjectSymbols &s) {
@@ -86,18 +96,6 @@ std::vector<size_t> simulate_pulls(const std::vector<InputObject> &objects, cons
         }
     }
     return pulled;
-}
-
-} // namespace
-
-std::string module_of(const std::string &file_name) {
-    std::string m = file_name.substr(0, file_name.find('.'));
-    for (char &c : m)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
-            c = '_';
-    if (m.empty() || std::isdigit(static_cast<unsigned char>(m[0])))
-        m = "m" + m;
-    return m;
 }
 
 std::vector<InputObject> collect_inputs(const LinkInputs &link, const fs::path &package_root) {

@@ -69,6 +69,12 @@ struct SoPlan {
 // The id-friendly module name of a .so file name ("uri.cpython-311-...so" -> "uri").
 std::string module_of(const std::string &file_name);
 
+// The members (indices into `members`, in the order they are pulled) that
+// a linker takes from an archive, or a group of them, for `objects` when no
+// linker map says which: the ones that define a symbol still undefined,
+// repeated until nothing changes.
+std::vector<size_t> simulate_pulls(const std::vector<InputObject> &objects, const std::vector<InputObject> &members);
+
 // Reads the inputs `link` names (objects, and the members it pulled from the
 // package's archives), each with its symbols. Errors name the missing file.
 std::vector<InputObject> collect_inputs(const LinkInputs &link, const fs::path &package_root);
