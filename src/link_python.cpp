@@ -124,7 +124,8 @@ std::vector<fs::path> compile_registration(const LinkPlan &plan, const LinkOptio
     std::vector<fs::path> objects(compiles.size());
     std::atomic<size_t> reused{0};
     parallel_for(compiles.size(), options.jobs, [&](size_t i) {
-        const auto &[source, object] = compiles[i];
+        // Not a structured binding: clang 14 cannot capture one in the lambda below.
+        const fs::path &source = compiles[i].first, &object = compiles[i].second;
         std::vector<std::string> line = compile_command(options, site.layout.root, source, object);
         objects[i] = object;
         // Compiled before from this very source by this very command, and
