@@ -5,7 +5,6 @@
 #include "kmpack/system_libs.h"
 
 #include <algorithm>
-#include <map>
 #include <set>
 
 namespace kmpack {
