@@ -110,11 +110,13 @@ fs::path temporary_sibling(const fs::path &path) {
 }
 
 long temporary_owner(std::string_view file_name) {
-    // "." name ".tmp." pid "." n
+    // "." name ".tmp." pid "." n, and perhaps ".tmp" + a linker's own suffix
     size_t tmp = file_name.rfind(".tmp.");
     if (!file_name.starts_with(".") || tmp == std::string_view::npos || tmp == 0)
         return 0;
     std::string_view rest = file_name.substr(tmp + 5);
+    if (size_t own = rest.find(".tmp"); own != std::string_view::npos)
+        rest = rest.substr(0, own);
     size_t dot = rest.find('.');
     if (dot == 0 || dot == std::string_view::npos || dot + 1 == rest.size())
         return 0;
@@ -126,6 +128,15 @@ long temporary_owner(std::string_view file_name) {
         return 0;
     long value = std::stol(std::string(pid));
     return value <= std::numeric_limits<pid_t>::max() ? value : 0;
+}
+
+void discard_temporary(const fs::path &path) {
+    std::error_code ec;
+    fs::remove(path, ec);
+    std::string own = path.filename().string() + ".tmp";
+    for (fs::directory_iterator it(path.parent_path(), ec), end; !ec && it != end; it.increment(ec))
+        if (it->path().filename().string().starts_with(own))
+            fs::remove(it->path(), ec);
 }
 
 std::vector<fs::path> remove_stale_temporaries(const fs::path &dir) {

@@ -212,14 +212,13 @@ std::vector<std::string> link_once(const LinkPlan &plan, const LinkOptions &opti
                                    Host &host) {
     std::vector<std::string> line =
         link_command(plan, options, site.layout.root, site.temporary, main, objects, for_table);
-    std::error_code ec;
     try {
         run_step(site, line, "linking python.km", host, "", site.out_dir, input_bytes(line, site.layout.root));
     } catch (const NoSpaceError &) {
-        fs::remove(site.temporary, ec); // not the linker's fault: no --ld hint
+        discard_temporary(site.temporary); // not the linker's fault: no --ld hint
         throw;
     } catch (const Error &e) {
-        fs::remove(site.temporary, ec);
+        discard_temporary(site.temporary);
         std::string what = e.what();
         // Undefined symbols: a library is missing, which no other linker cures.
         if (what.find("undefined symbol") != std::string::npos ||
@@ -231,7 +230,7 @@ std::vector<std::string> link_once(const LinkPlan &plan, const LinkOptions &opti
         throw Error(what + "\n  the linker was " + options.linker.name + " (" + options.linker.why +
                     "); --ld default links with the compiler's own");
     } catch (...) {
-        fs::remove(site.temporary, ec);
+        discard_temporary(site.temporary);
         throw;
     }
     return line;
@@ -377,7 +376,7 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Ho
             fs::create_directories(debug_info_path(out_dir).parent_path());
             split_debug_info(site.temporary, debug_info_path(out_dir));
         } catch (...) {
-            fs::remove(site.temporary, ec);
+            discard_temporary(site.temporary);
             throw;
         }
     }
@@ -388,7 +387,7 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Ho
             append_runtime_archive(plan, options, layout.root, site.temporary, result.python_km.filename().string(),
                                    site.log, host);
         } catch (...) {
-            fs::remove(site.temporary, ec);
+            discard_temporary(site.temporary);
             throw;
         }
     }

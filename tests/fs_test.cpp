@@ -46,17 +46,35 @@ TEST_CASE("fs: the temporaries of a dead process are removed, those of a live on
     std::filesystem::create_directories(dir / (".lib.tmp." + dead + ".3/pkg"));
     write_file_atomic(dir / (".lib.tmp." + dead + ".3/pkg/m.py"), "");
     write_file_atomic(dir / (".python.km.tmp." + alive + ".1"), "this run's");
+    // lld's own temporary beside the output it was writing, left when it died.
+    write_file_atomic(dir / (".python.km.tmp." + dead + ".2.tmp6a4f545"), "half of lld's output");
     for (const char *keep : {"python.km", ".python.km.tmp.x.1", ".tmp.5.1", "a.tmp.2147480000.0", ".b.tmp.2147480000."})
         write_file_atomic(dir / keep, "");
     CHECK(temporary_owner(".python.km.tmp." + dead + ".0") == 2147480000L);
     CHECK(temporary_owner(".python.km.tmp.x.1") == 0);
     CHECK(temporary_owner("python.km") == 0);
     CHECK(remove_stale_temporaries(dir.path()) ==
-          std::vector<std::filesystem::path>{dir / (".lib.tmp." + dead + ".3"), dir / (".python.km.tmp." + dead + ".0")});
+          std::vector<std::filesystem::path>{dir / (".lib.tmp." + dead + ".3"), dir / (".python.km.tmp." + dead + ".0"),
+                                             dir / (".python.km.tmp." + dead + ".2.tmp6a4f545")});
     CHECK(std::filesystem::exists(dir / (".python.km.tmp." + alive + ".1")));
     for (const char *keep : {"python.km", ".python.km.tmp.x.1", ".tmp.5.1", "a.tmp.2147480000.0", ".b.tmp.2147480000."})
         CHECK(std::filesystem::exists(dir / keep));
     CHECK(remove_stale_temporaries(dir / "missing").empty());
+}
+
+TEST_CASE("fs: a discarded temporary goes with what the linker writing it left beside it") {
+    test::TempDir dir;
+    std::filesystem::path temporary = dir / ".python.km.tmp.7.0";
+    write_file_atomic(temporary, "half a link");
+    write_file_atomic(dir / ".python.km.tmp.7.0.tmpA1b2C3d", "lld's");
+    write_file_atomic(dir / ".python.km.tmp.7.1", "another link's");
+    write_file_atomic(dir / "python.km", "the last good one");
+    discard_temporary(temporary);
+    CHECK_FALSE(std::filesystem::exists(temporary));
+    CHECK_FALSE(std::filesystem::exists(dir / ".python.km.tmp.7.0.tmpA1b2C3d"));
+    CHECK(std::filesystem::exists(dir / ".python.km.tmp.7.1"));
+    CHECK(std::filesystem::exists(dir / "python.km"));
+    discard_temporary(dir / "missing" / "x"); // nothing there: no error
 }
 
 namespace {

@@ -69,6 +69,11 @@ fs::path temporary_sibling(const fs::path &path);
 // The process id in a temporary_sibling() name; 0 when `file_name` is not one.
 long temporary_owner(std::string_view file_name);
 
+// Removes the temporary file `path` and what a tool writing it left beside
+// it: lld writes "<path>.tmp<random>" and, killed by SIGBUS on a full disk,
+// may leave it. Errors are ignored: this runs while another error unwinds.
+void discard_temporary(const fs::path &path);
+
 // Removes from `dir` (not below it) the temporaries, files or directories,
 // whose process is gone: what a killed kmpack left. Those of live processes
 // stay. Returns what it removed; a `dir` that does not exist has none.
