@@ -66,7 +66,8 @@ std::vector<ModuleOutcome> initial_outcomes(const std::vector<ModuleWork> &work)
 }
 
 // What a killed kmpack left half-written in the build directory and the
-// module work directories (the output directory is the link's to sweep).
+// module work directories (the output directory is the link's to sweep, or
+// link_if_stale's when nothing is linked).
 void remove_dead_runs_temporaries(const BuildLayout &layout, const std::vector<ModuleWork> &work, Status &status) {
     std::vector<fs::path> dirs = {layout.root};
     for (const auto &m : work)
@@ -191,6 +192,10 @@ void link_if_stale(const BuildOptions &options, const BuildLayout &layout, const
     std::string key = link_key(record_text, link, out_dir);
     if (link_current(layout, out_dir, key) && !options.force_all && options.force.empty()) {
         if (result.damaged == 0) {
+            // A kmpack killed while linking here left its temporaries: they go
+            // even when nothing is linked again.
+            for (const fs::path &stale : remove_stale_temporaries(out_dir))
+                host.status.note("removed " + stale.string() + ", left by a kmpack that was killed", true);
             host.status.finish("python.km", "up to date");
             result.link.python_km = out_dir / "python.km";
             return;

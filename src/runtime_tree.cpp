@@ -84,9 +84,10 @@ void report(const BytecodeResult &bytecode, Host &host) {
 
 void write_runtime_tree(const LinkPlan &plan, const LinkOptions &options, const fs::path &build_dir,
                         const fs::path &out_dir, const fs::path &log, Host &host) {
-    host.status.phase("python.km", "byte-compile");
+    host.status.phase("python.km", "lay out");
     lay_out(build_dir, plan.modules, plan.ids, out_dir / "lib", [&](const fs::path &lib) {
         add_interpreter_files(plan, options, lib, log, host);
+        host.status.phase("python.km", "byte-compile");
         report(compile_bytecode(host.runner, plan.python.executable, lib, log), host);
     });
     // Relative to the ._pth's directory, which is also python.km's prefix.
