@@ -5,6 +5,7 @@
 
 #include "kmpack/records.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -73,8 +74,14 @@ PythonInfo query_python(CommandRunner &runner, const std::string &python) {
     if (!result.ok())
         throw Error("--python " + python + ": cannot query the interpreter's sysconfig: it ended with " +
                     result.describe() + " (is it a Python 3.11 or later?)");
+    auto j = nlohmann::json::parse(out, nullptr, false);
+    if (j.is_discarded()) {
+        std::string first = out.substr(0, std::min(out.find('\n'), size_t{80}));
+        throw Error("--python " + python + ": not a Python: it answered kmpack's sysconfig query with " +
+                    (first.empty() ? std::string("nothing") : "'" + first + "'") +
+                    " (give a Python 3.11 or later, e.g. /usr/bin/python3)");
+    }
     try {
-        auto j = nlohmann::json::parse(out);
         PythonInfo info;
         info.executable = python;
         info.version = j.at("version").get<std::string>();

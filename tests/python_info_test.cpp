@@ -62,8 +62,13 @@ TEST_CASE("python_info: a --python that is missing or fails says so in one line,
                     "Python 3.11 or later?)");
     CHECK(error_of(runner, "/nonexistent/python3") ==
           "--python /nonexistent/python3: no such file (give a Python 3.11 or later, e.g. /usr/bin/python3)");
-    runner.on(kQueryPrefix, {"not json", {}, nullptr});
-    CHECK_THAT(error_of(runner), Catch::StartsWith("--python py: the interpreter gave an unexpected sysconfig answer: ") &&
-                                     !Catch::Contains("\n"));
-    CHECK(runner.commands().size() == 2); // the missing file was never run
+    // A program that is not a Python (say /usr/bin/true): ends well, answers
+    // nothing or something else.
+    runner.on(kQueryPrefix, {"", {}, nullptr});
+    CHECK(error_of(runner) == "--python py: not a Python: it answered kmpack's sysconfig query with nothing (give a "
+                              "Python 3.11 or later, e.g. /usr/bin/python3)");
+    runner.on(kQueryPrefix, {"not json\nat all", {}, nullptr});
+    CHECK(error_of(runner) == "--python py: not a Python: it answered kmpack's sysconfig query with 'not json' (give "
+                              "a Python 3.11 or later, e.g. /usr/bin/python3)");
+    CHECK(runner.commands().size() == 3); // the missing file was never run
 }
