@@ -185,10 +185,8 @@ void build_packages(std::vector<ModuleWork> &work, size_t first, const Toolchain
                     const ModuleOptions &options, Outcomes &outcomes, Host &host) {
     parallel_for(work.size() - first, options.jobs, [&](size_t k) {
         size_t i = first + k;
-        outcomes.guard(i, [&] {
-            prepare_module(work[i], toolchain, options, host);
-            outcomes.clock(i);
-        });
+        outcomes.work(i, [&] { prepare_module(work[i], toolchain, options, host); });
+        outcomes.end_build(i, !work[i].cached);
     });
 }
 

@@ -60,8 +60,12 @@ std::vector<ModuleWork> module_work(const Manifest &manifest, const BuildLayout 
 
 std::vector<ModuleOutcome> initial_outcomes(const std::vector<ModuleWork> &work) {
     std::vector<ModuleOutcome> out;
-    for (const auto &m : work)
-        out.push_back({m.spec->name, ModuleState::Built, "", m.dirs.log(), 0, {}});
+    for (const auto &m : work) {
+        ModuleOutcome o;
+        o.name = m.spec->name;
+        o.log = m.dirs.log();
+        out.push_back(std::move(o));
+    }
     return out;
 }
 
@@ -88,7 +92,7 @@ std::vector<DiscoveredSo> discover_all(std::vector<ModuleWork> &work, const std:
                                        Outcomes &outcomes, Status &status) {
     std::vector<DiscoveredSo> found;
     for (size_t i = 0; i < work.size(); ++i)
-        outcomes.guard(i, [&] {
+        outcomes.work(i, [&] {
             status.phase(work[i].spec->name, "analyse");
             for (auto &so : discover_module(work[i], i, search_dirs))
                 found.push_back(std::move(so));
@@ -109,7 +113,7 @@ std::vector<PostprocessedSo> postprocess_all(const std::vector<DiscoveredSo> &fo
     parallel_for(found.size(), jobs, [&](size_t i) {
         const DiscoveredSo &so = found[i];
         const ModuleWork &m = work[so.module];
-        outcomes.guard(so.module, [&] {
+        outcomes.work(so.module, [&] {
             std::string damage;
             if (auto current =
                     current_artifacts(so.link.output, so.md5, ids.digests[i], ids.stamps[so.module], &damage)) {
@@ -123,7 +127,6 @@ std::vector<PostprocessedSo> postprocess_all(const std::vector<DiscoveredSo> &fo
             }
             status.phase(m.spec->name, "rename");
             done[i] = postprocess_so(so, m.dirs.work, ids.digests[i], ids.siblings, ids.stamps[so.module], true);
-            outcomes.clock(so.module);
             status.note(m.spec->name + ": " + so.rel_path + ": " + std::to_string(done[i].exports) + " exports, " +
                             std::to_string(done[i].globals) + " globals renamed, " +
                             std::to_string(done[i].objects) + " objects",
@@ -196,7 +199,7 @@ void link_if_stale(const BuildOptions &options, const BuildLayout &layout, const
             // even when nothing is linked again.
             for (const fs::path &stale : remove_stale_temporaries(out_dir))
                 host.status.note("removed " + stale.string() + ", left by a kmpack that was killed", true);
-            host.status.finish("python.km", "up to date");
+            host.status.finish("python.km", "up to date", 0);
             result.link.python_km = out_dir / "python.km";
             return;
         }
