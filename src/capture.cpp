@@ -161,6 +161,9 @@ int capture_main(int argc, char **argv) {
                      ("link-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".map");
         command.argv.push_back("-Wl,-Map=" + record.map.string());
     }
+    // In the package build's process group, so that kmpack's guard, which
+    // kills that group, takes the compiler's own cc1, as and ld with it.
+    command.own_group = false;
     CommandResult result;
     try {
         SystemRunner runner;
