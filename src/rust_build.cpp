@@ -4,6 +4,7 @@
 #include "kmpack/process.h"
 
 #include <cstdlib>
+#include <unistd.h>
 
 namespace kmpack {
 
@@ -40,10 +41,14 @@ bool uses_cargo(const fs::path &package_dir) {
     return false;
 }
 
-RustTools find_rust_tools(const std::map<std::string, std::string> &module_env) {
+RustTools find_rust_tools(const std::map<std::string, std::string> &module_env, const fs::path &debian_cargo,
+                          const fs::path &registry) {
     std::string path = env_value(module_env, "PATH");
     RustTools tools;
     tools.cargo = env_value(module_env, "CARGO");
+    std::error_code ec;
+    if (tools.cargo.empty() && fs::is_directory(registry, ec) && ::access(debian_cargo.c_str(), X_OK) == 0)
+        tools.cargo = debian_cargo.string();
     if (tools.cargo.empty())
         tools.cargo = find_program("cargo", path);
     tools.rustc = env_value(module_env, "RUSTC");

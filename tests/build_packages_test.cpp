@@ -329,7 +329,18 @@ TEST_CASE("build_packages: cargo's configuration replaces crates.io with the loc
         write_file_atomic(bin / tool, "#!/bin/sh\n");
         fs::permissions(bin / tool, fs::perms::owner_all);
     }
-    RustTools tools = find_rust_tools({{"PATH", bin.path().string()}});
+    // Debian's cargo when Debian's registry is there, whatever is on PATH.
+    test::TempDir debian;
+    fs::create_directories(debian / "bin");
+    fs::create_directories(debian / "registry");
+    for (const char *tool : {"cargo", "rustc"}) {
+        write_file_atomic(debian / "bin" / tool, "#!/bin/sh\n");
+        fs::permissions(debian / "bin" / tool, fs::perms::owner_all);
+    }
+    RustTools tools = find_rust_tools({{"PATH", bin.path().string()}}, debian / "bin/cargo", debian / "registry");
+    CHECK(tools.cargo == (debian / "bin/cargo").string());
+    CHECK(tools.rustc == (debian / "bin/rustc").string());
+    tools = find_rust_tools({{"PATH", bin.path().string()}}, debian / "bin/cargo", debian / "none");
     CHECK(tools.cargo == (bin / "cargo").string());
     CHECK(tools.rustc == (bin / "rustc").string());
     tools = find_rust_tools({{"CARGO", "/opt/rust/bin/cargo"}, {"RUSTC", "/opt/rust/bin/rustc"}});

@@ -18,20 +18,25 @@ namespace kmpack {
 
 namespace fs = std::filesystem;
 
-// Debian's crate registry, a directory source (librust-*-dev packages).
+// Debian's crate registry, a directory source (librust-*-dev packages), and
+// the cargo its crates are packaged for.
 inline constexpr const char *kDebianCrateRegistry = "/usr/share/cargo/registry";
+inline constexpr const char *kDebianCargo = "/usr/bin/cargo";
 
 // True when the package holds a Cargo.toml, at its top or one directory down.
 bool uses_cargo(const fs::path &package_dir);
 
 // cargo and rustc for a build: $CARGO and $RUSTC (the module line's env
-// first, then kmpack's), else `cargo` on PATH and the rustc beside it (else
-// rustc on PATH). Empty when there is no cargo.
+// first, then kmpack's); else Debian's cargo when Debian's registry is there
+// (`debian_cargo`, the same whatever else is on PATH), else `cargo` on PATH;
+// and the rustc beside the cargo (else rustc on PATH). Empty when there is
+// no cargo.
 struct RustTools {
     std::string cargo;
     std::string rustc;
 };
-RustTools find_rust_tools(const std::map<std::string, std::string> &module_env);
+RustTools find_rust_tools(const std::map<std::string, std::string> &module_env,
+                          const fs::path &debian_cargo = kDebianCargo, const fs::path &registry = kDebianCrateRegistry);
 
 // The cargo configuration kmpack writes: offline, and crates.io replaced by
 // the directory source `registry` (none when `registry` is empty).
