@@ -347,3 +347,35 @@ TEST_CASE("build_packages: cargo's configuration replaces crates.io with the loc
     CHECK(tools.cargo == "/opt/rust/bin/cargo");
     CHECK(tools.rustc == "/opt/rust/bin/rustc");
 }
+
+TEST_CASE("build_packages: a Rust build missing a crate offline names the package, the crate and its Debian package") {
+    Fixture f;
+    write_file_atomic(f.dir / "src/setup.py", "");
+    write_file_atomic(f.dir / "src/Cargo.toml", "[package]\nname = \"pkg\"\n[dependencies]\nno_such_crate = \"1\"\n");
+    test::FakeRunner runner;
+    test::RecordingStatus status;
+    Host host{runner, status};
+    // setuptools-rust's output, as cargo 0.66 (Debian 12) says it offline.
+    runner.on({f.py.executable, "setup.py", "build"},
+              {"running build_rust\n"
+               "error: no matching package named `no_such_crate` found\n"
+               "location searched: registry `crates-io`\n"
+               "required by package `pkg v1.0.0 (/w/modules/pkg/src)`\n",
+               {1, 0}, nullptr});
+    Toolchain t;
+    t.python = f.py;
+    t.identity = "toolchain";
+    ModuleOptions options;
+    options.capture_tool = "/k/kmpack-capture";
+    CHECK_THROWS_WITH(prepare_module(f.work, t, options, host),
+                      Catch::StartsWith("pkg: the package's build failed (exit status 1)") &&
+                          Catch::Contains("  the build needs the crate no_such_crate, which cargo did not find "
+                                          "offline; Debian's librust-no-such-crate-dev provides it, if Debian "
+                                          "packages it: apt-get install librust-no-such-crate-dev\n"));
+    // cargo was given its configuration and the wrapper's link before the build ran.
+    CHECK(fs::exists(f.work.dirs.cargo_config()));
+    CHECK(fs::read_symlink(f.work.dirs.rust_linker()) == "/k/kmpack-capture");
+    auto builds = runner.matching({f.py.executable, "setup.py", "build"});
+    REQUIRE(builds.size() == 1);
+    CHECK(builds[0].env.at("CARGO_ENCODED_RUSTFLAGS").find("save-temps") != std::string::npos);
+}
