@@ -224,4 +224,18 @@ TEST_CASE("rename_plan: a Rust library outside the package is the .so's own, its
     CHECK(plan.inputs[1].member == "std-1.std.0.rcgu.o");
     CHECK(plan.symmap.at("__rust_alloc_shim") == "__rust_alloc_shim_" + md5 + "_km");
     CHECK(plan.system_libs == std::vector<std::string>{"gcc_eh", "gcc", "c"});
+
+    // Bitcode embedded beside the code (rustc's std has it) is dropped: it
+    // still has the old names, and nm and GNU ld read it through LLVMgold.
+    write_file_atomic(toolchain / "bc", "BC\xc0\xde not really bitcode");
+    test::run({"objcopy", "--add-section", ".llvmbc=bc", "--set-section-flags", ".llvmbc=exclude",
+               "std-1.std.0.rcgu.o", "with-bc.o"}, toolchain.path());
+    plan.inputs[1].bytes = read_file(toolchain / "with-bc.o");
+    CHECK(read_object(plan.inputs[1].bytes, "with-bc.o").sections.size() >
+          read_object(read_file(toolchain / "std-1.std.0.rcgu.o"), "plain.o").sections.size());
+    write_file_atomic(toolchain / "renamed.o", rename_object(plan.inputs[1], plan));
+    std::string sections = test::run({"readelf", "-SW", (toolchain / "renamed.o").string()});
+    CHECK(sections.find(".llvmbc") == std::string::npos);
+    CHECK(test::run({"nm", (toolchain / "renamed.o").string()}).find("__rust_alloc_shim_" + md5 + "_km") !=
+          std::string::npos);
 }

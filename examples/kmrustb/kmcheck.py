@@ -28,6 +28,9 @@ def check(cond, msg):
 check(native.__name__ == ME + "._native", "module name %r" % native.__name__)
 check(native.package() == ME, "package() is %r" % native.package())
 
+# std::env::args(): the process's own arguments, as Python got them.
+check(native.args() == sys.orig_argv, "std::env::args() %r, not sys.orig_argv %r" % (native.args(), sys.orig_argv))
+
 # A static: this module's own counter.
 start = native.counter()
 check(native.bump(5) == start + 5 and native.counter() == start + 5, "the static counter counts")

@@ -66,6 +66,14 @@ fn words(text: &str) -> Vec<(String, usize)> {
     out
 }
 
+// The process's arguments, as std keeps them: on glibc from a constructor
+// of its own, which the dynamic loader gives argc and argv (and python.km's
+// runtime too, when it runs the .so's constructors at its first dlopen).
+#[pyfunction]
+fn args() -> Vec<String> {
+    std::env::args().collect()
+}
+
 // A panic, which PyO3 catches at the boundary and raises as PanicException.
 #[pyfunction]
 fn panic_now() {
@@ -91,6 +99,7 @@ fn _native(_py: Python<'_>, m: &PyModule) -> PyResult<()> {
         *LAST_PANIC.lock().unwrap() = format!("{}: {}", PACKAGE, text);
     }));
     m.add_function(wrap_pyfunction!(last_panic, m)?)?;
+    m.add_function(wrap_pyfunction!(args, m)?)?;
     m.add_function(wrap_pyfunction!(package, m)?)?;
     m.add_function(wrap_pyfunction!(bump, m)?)?;
     m.add_function(wrap_pyfunction!(counter, m)?)?;
