@@ -63,10 +63,15 @@ std::vector<DiscoveredSo> discover_shared_objects(const fs::path &work, const fs
             if (e.is_regular_file() && e.path().extension() == ".so" && !outputs.count(e.path()))
                 unseen.push_back(e.path());
         std::sort(unseen.begin(), unseen.end());
+        std::map<std::string, std::string> hashed; // path -> MD5, of the files hashed above
+        for (const auto &[sum, rel] : installed)
+            hashed.emplace(rel, sum);
         for (const auto &so : unseen) {
             std::string rel = relative_below(so, lib_dir);
-            bool skipped = std::any_of(skip.begin(), skip.end(), [&](const SkipRule &r) { return glob_match(r.glob, rel); });
-            if (!skipped && !linked_md5.count(md5_file(so)))
+            bool skipped =
+                std::any_of(skip.begin(), skip.end(), [&](const SkipRule &r) { return glob_match(r.glob, rel); });
+            auto known = hashed.find(rel);
+            if (!skipped && !linked_md5.count(known != hashed.end() ? known->second : md5_file(so)))
                 notes.push_back(rel + kUnseenLink);
         }
     }
