@@ -8,6 +8,7 @@
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/parallel.h"
+#include "kmpack/rust_build.h"
 #include "kmpack/source.h"
 #include "kmpack/wheel.h"
 
@@ -51,6 +52,8 @@ void run_package_build(ModuleWork &m, const Toolchain &toolchain, const ModuleOp
     host.status.phase(m.spec->name, kind == BuildKind::SetupPy ? "build" : "build/pip");
     Command c = package_build_command(m, kind, toolchain.python, toolchain.tools(), options.capture_tool,
                                       options.launcher);
+    if (uses_cargo(m.package_dir))
+        prepare_cargo(m.dirs, options.capture_tool);
     CommandResult result = host.runner.run(c);
     if (!result.ok()) {
         std::string tail = log_tail(m.dirs.log(), 15);
@@ -117,6 +120,13 @@ Command package_build_command(const ModuleWork &m, BuildKind kind, const PythonI
         for (const auto &dir : tools->site_packages)
             path += (path.empty() ? "" : ":") + dir;
         c.env["PYTHONPATH"] = path;
+    }
+    // A Rust extension: cargo offline, rustc's links through the wrapper.
+    if (uses_cargo(m.package_dir)) {
+        for (auto &[var, value] :
+             rust_environment(m.dirs, m.spec->name, find_rust_tools(m.spec->env), m.dirs.rust_linker(), m.spec->env))
+            c.env[var] = value;
+        c.env[kCaptureLinkerEnv] = launcher_env_value(py.cc); // what the link named kCaptureLinkerName runs
     }
     if (kind == BuildKind::SetupPy) {
         c.argv = {py.executable, "setup.py",       "build", "--build-lib", m.dirs.lib().string(),

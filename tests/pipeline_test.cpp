@@ -138,6 +138,30 @@ TEST_CASE("pipeline: a package with no extension module is pure Python, shipped 
     CHECK(r.modules[0].status() == "up to date, pure Python");
 }
 
+TEST_CASE("pipeline: a .so linked outside the capture wrapper is named as such, not taken for pure Python") {
+    // As cargo links when nothing routes it: with its own `cc`, not $CC or $LDSHARED.
+    test::TempDir dir;
+    write_file_atomic(dir / "pkg/setup.py",
+                      "import os, subprocess\n"
+                      "from setuptools import setup\n"
+                      "from setuptools.command.build_py import build_py\n"
+                      "class build_so(build_py):\n"
+                      "    def run(self):\n"
+                      "        super().run()\n"
+                      "        out = os.path.join(self.build_lib, 'pkg', '_m.so')\n"
+                      "        subprocess.check_call(['gcc', '-shared', '-fPIC', '-o', out, 'm.c'])\n"
+                      "setup(name='pkg', version='1.0', packages=['pkg'], cmdclass={'build_py': build_so})\n");
+    write_file_atomic(dir / "pkg/pkg/__init__.py", "");
+    write_file_atomic(dir / "pkg/m.c", "int f(void) { return 1; }\n");
+    write_file_atomic(dir / "modules.txt", "pkg pkg\n");
+    CHECK(build_error(options_for(dir)) ==
+          (dir / "modules.txt").string() + ":1: no extension module of 'pkg' is left to link:\n"
+          "  pkg/_m.so: in the installed package, but kmpack saw no link make it (linked outside the capture "
+          "wrapper, or copied in ready-made): it has no objects to take apart\n"
+          "  (kmpack sets CC, CXX, LDSHARED and, for cargo, rustc's linker to its capture wrapper; a build tool "
+          "that links some other way must be pointed at kmpack-capture)");
+}
+
 TEST_CASE("pipeline: a system library with no static archive stops the link with a clear message") {
     test::TempDir dir;
     // libkmonlyshared exists only as a .so, outside the package.
