@@ -9,11 +9,13 @@
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/interpreter.h"
+#include "kmpack/module_cache.h"
 #include "kmpack/parallel.h"
 #include "kmpack/postprocess.h"
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 
 namespace kmpack {
 
@@ -139,7 +141,8 @@ std::vector<PostprocessedSo> postprocess_all(const std::vector<DiscoveredSo> &fo
 // artifacts were rewritten, is "built", else "up to date".
 std::vector<ModuleRecord> record_modules(const std::vector<ModuleWork> &work, const std::vector<DiscoveredSo> &found,
                                          const std::vector<PostprocessedSo> &done, const fs::path &root,
-                                         Outcomes &outcomes, Status &status, BuildResult &result) {
+                                         ModuleCache *cache, Outcomes &outcomes, Status &status,
+                                         BuildResult &result) {
     std::vector<ModuleRecord> records;
     for (size_t i = 0; i < work.size(); ++i) {
         const ModuleWork &m = work[i];
@@ -159,9 +162,15 @@ std::vector<ModuleRecord> record_modules(const std::vector<ModuleWork> &work, co
                 status.note(m.spec->name + ": note: " + note, true);
             if (!m.cached && !m.recorded)
                 record_module(m.dirs.work, m.key, m.package_dir);
+            // Every module finished here has its entry, unless it came from one.
+            if (cache && !m.cache_key.empty() && !(m.fetched && !renamed))
+                cache->store(m.spec->name, m.cache_key, m.cache_tree);
             result.packages_built += !m.cached;
-            outcomes.finish(i, m.cached && !renamed ? ModuleState::UpToDate : ModuleState::Built,
-                            record.shared_objects, m.pure);
+            result.fetched += m.fetched;
+            ModuleState state = !m.cached || renamed ? ModuleState::Built
+                                : m.fetched          ? ModuleState::Fetched
+                                                     : ModuleState::UpToDate;
+            outcomes.finish(i, state, record.shared_objects, m.pure);
             records.push_back(std::move(record));
         });
     }
@@ -241,8 +250,11 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
     PythonInfo host_python = query_python(host.runner, options.python);
     fs::path cache_dir = options.cache_dir.empty() ? default_cache_dir() : fs::absolute(options.cache_dir);
     add_default_interpreter(manifest, options, host_python, cache_dir, host);
+    std::optional<ModuleCache> module_cache;
+    if (options.module_cache)
+        module_cache.emplace(cache_dir, host.status);
     ModuleOptions module_options{capture_tool(options), options.launcher, options.jobs, options.force_all,
-                                 options.force, cache_dir};
+                                 options.force, cache_dir, module_cache ? &*module_cache : nullptr};
     if (!options.launcher.empty())
         host.status.note("compiles through the launcher " + shell_quote(options.launcher.argv) + " (" +
                          options.launcher.origin + ")");
@@ -262,7 +274,7 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
     if (!toolchain.built)
         result.missing_stdlib = toolchain.host.shared_stdlib;
     std::vector<ModuleRecord> records =
-        record_modules(work, found, done, layout.root, outcomes, host.status, result);
+        record_modules(work, found, done, layout.root, module_options.module_cache, outcomes, host.status, result);
     result.modules = outcomes.take();
     if (!result.ok())
         return result; // keep_going: nothing is linked from a partial build

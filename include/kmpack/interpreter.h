@@ -6,6 +6,7 @@
 
 #include "kmpack/host.h"
 #include "kmpack/launcher.h"
+#include "kmpack/module_cache.h"
 #include "kmpack/module_work.h"
 #include "kmpack/outcomes.h"
 #include "kmpack/python_info.h"
@@ -38,6 +39,7 @@ struct ModuleOptions {
     bool force_all = false;
     std::set<std::string> force; // module names
     fs::path cache_dir;          // the per-user cache: built interpreters live there
+    ModuleCache *module_cache = nullptr; // <cache_dir>/modules; null: --no-module-cache
     bool forced(const std::string &name) const { return force_all || force.count(name) > 0; }
 };
 
