@@ -29,21 +29,12 @@ std::vector<std::string> outside_manifest(const ModuleLayout &dirs) {
 }
 
 // The interpreter built in `dirs.work` is as its manifest says, or it is
-// removed (a warning) and built again. One without a manifest (an earlier
-// kmpack's) is trusted as it is. Run under the interpreter's lock.
+// removed (a warning) and built again. Run under the interpreter's lock.
 void check_interpreter_entry(const ModuleLayout &dirs, const std::string &key, Status &status) {
-    std::error_code ec;
-    fs::path manifest = dirs.work / kCacheManifestName;
-    if (!fs::exists(dirs.record(), ec) || !fs::exists(manifest, ec))
-        return;
-    std::string bad;
-    try {
-        bad = tree_mismatch(dirs.work, read_cache_manifest(manifest), key);
-    } catch (const Error &e) {
-        bad = e.what();
-    }
+    std::string bad = damaged_interpreter(dirs, key);
     if (bad.empty())
         return;
+    std::error_code ec;
     status.always("python: warning: the interpreter built in " + dirs.work.string() + " is damaged (" + bad +
                 "); building it again");
     fs::remove(dirs.record(), ec); // first: a kmpack killed now builds it again too
@@ -84,6 +75,22 @@ void copy_shared_modules(const fs::path &from, const fs::path &to, const std::st
 
 } // namespace
 
+std::string damaged_interpreter(const ModuleLayout &dirs, const std::string &key) {
+    std::error_code ec;
+    fs::path manifest = dirs.work / kCacheManifestName;
+    if (!fs::exists(dirs.record(), ec) || !fs::exists(manifest, ec))
+        return "";
+    try {
+        return tree_mismatch(dirs.work, read_cache_manifest(manifest), key);
+    } catch (const Error &e) {
+        return e.what();
+    }
+}
+
+void write_interpreter_manifest(const ModuleLayout &dirs, const std::string &key) {
+    write_cache_manifest(dirs.work / kCacheManifestName, describe_tree(dirs.work, key, outside_manifest(dirs)));
+}
+
 fs::path interpreter_dir(const fs::path &cache_dir, const std::string &key) {
     return cache_dir / "interpreters" / key;
 }
@@ -114,8 +121,7 @@ Toolchain prepare_interpreter(const PythonInfo &host, std::vector<ModuleWork> &w
                         check_interpreter_entry(m.dirs, key, io.status);
                     prepare_module(m, own, options, io);
                     if (!m.cached) {
-                        write_cache_manifest(m.dirs.work / kCacheManifestName,
-                                             describe_tree(m.dirs.work, m.key, outside_manifest(m.dirs)));
+                        write_interpreter_manifest(m.dirs, m.key);
                         record_module(m.dirs.work, m.key, m.package_dir);
                     }
                     m.recorded = true;

@@ -2,6 +2,7 @@
 // file against its manifest, and every way an entry can be bad.
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
+#include "kmpack/interpreter.h"
 #include "kmpack/module_cache.h"
 #include "fake_runner.h"
 #include "test_util.h"
@@ -257,4 +258,27 @@ TEST_CASE("module cache: an interpreter's manifest leaves out its record, and fi
     m.format = 0;
     CHECK(tree_mismatch(dir / "interp", m, "ik") ==
           "written in cache format 0, this kmpack reads format " + std::to_string(kModuleCacheFormat));
+}
+
+TEST_CASE("module cache: an interpreter built in the cache is checked against its manifest, its record aside") {
+    test::TempDir dir;
+    ModuleLayout dirs{dir / "interpreters/ik"};
+    write_tree(dirs.work);
+    fs::remove(dirs.record());
+    write_interpreter_manifest(dirs, "ik");
+    write_file_atomic(dirs.record(), "{\"key\": \"ik\"}\n"); // written after the manifest
+    CHECK(damaged_interpreter(dirs, "ik") == "");
+    write_file_atomic(dirs.work / "install/new-file", "a file the manifest does not list is no damage");
+    CHECK(damaged_interpreter(dirs, "ik") == "");
+    write_file_atomic(dirs.work / "lib/pkg/_m.km.lib.a", "!<arcX>\n");
+    CHECK(damaged_interpreter(dirs, "ik") ==
+          (dirs.work / "lib/pkg/_m.km.lib.a").string() + ": damaged since kmpack wrote it (same size, another MD5)");
+    write_file_atomic(dirs.work / kCacheManifestName, "{");
+    CHECK_THAT(damaged_interpreter(dirs, "ik"),
+               Catch::StartsWith((dirs.work / kCacheManifestName).string() + ": not a manifest ("));
+    // No manifest (an earlier kmpack's build) or no record (not built): nothing to say.
+    fs::remove(dirs.work / kCacheManifestName);
+    CHECK(damaged_interpreter(dirs, "ik") == "");
+    fs::remove(dirs.record());
+    CHECK(damaged_interpreter(dirs, "ik") == "");
 }

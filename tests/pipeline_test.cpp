@@ -417,6 +417,7 @@ TEST_CASE("pipeline: an artifact damaged in place or an emptied capture log is n
     fs::path capture = dir / "kb/modules/b/capture.jsonl";
     uintmax_t size = fs::file_size(capture);
     write_file_atomic(capture, "");
+    o.module_cache = false; // built again in place (with the cache: fetched, below)
     test::SystemHost host2;
     BuildResult r2 = run_build(o, host2);
     CHECK(r2.damaged == 1);
@@ -432,6 +433,17 @@ TEST_CASE("pipeline: an artifact damaged in place or an emptied capture log is n
     CHECK(r3.packages_built == 0);
     CHECK(r3.objects_renamed == 0);
     CHECK_FALSE(r3.linked);
+
+    // With the module cache, the damaged module comes from its entry.
+    write_file_atomic(capture, "");
+    o.module_cache = true;
+    BuildResult r4 = build(o);
+    CHECK(r4.damaged == 1);
+    CHECK(r4.packages_built == 0);
+    CHECK(r4.fetched == 1);
+    CHECK(to_string(r4.modules[1].state) == "fetched from cache");
+    CHECK(fs::file_size(capture) > 0);
+    CHECK(read_output(test::system_runner(), c) == "imported\n");
 }
 
 TEST_CASE("pipeline: a relink compiles only the generated C that changed, and an object damaged since again") {

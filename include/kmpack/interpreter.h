@@ -43,6 +43,15 @@ struct ModuleOptions {
     bool forced(const std::string &name) const { return force_all || force.count(name) > 0; }
 };
 
+// Writes the manifest (module_cache.h) of the interpreter just built in
+// `dirs.work` with `key`: every file but its record, written after it.
+void write_interpreter_manifest(const ModuleLayout &dirs, const std::string &key);
+
+// Why the interpreter built in `dirs.work` is not as its manifest says
+// ("FILE: missing", ...); "" when it is, or when it has no record (not
+// built) or no manifest (an earlier kmpack's, trusted as it is).
+std::string damaged_interpreter(const ModuleLayout &dirs, const std::string &key);
+
 // Where an interpreter with key `key` is built: <cache>/interpreters/<key>.
 fs::path interpreter_dir(const fs::path &cache_dir, const std::string &key);
 
