@@ -38,7 +38,7 @@ build() { # NAME CACHE [ARGS...]: a build into $work/NAME, its output in $work/N
 }
 # The summary's status of each module, "NAME STATUS" per line.
 states() { grep -E '^[A-Za-z0-9_.-]+ +[0-9]+ +[0-9]+ +[0-9.]+s  ' "$1" | sed -E 's/^([^ ]+) +[0-9]+ +[0-9]+ +[0-9.]+s  /\1 /'; }
-count_state() { states "$1" | grep -c " $2\$" || true; }
+count_state() { states "$1" | grep -cE " $2(, pure Python)?\$" || true; }
 modules=$((${#examples[@]} + 1)) # and the interpreter
 
 build cold "$work/cache"
