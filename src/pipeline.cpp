@@ -141,8 +141,7 @@ std::vector<PostprocessedSo> postprocess_all(const std::vector<DiscoveredSo> &fo
 // artifacts were rewritten, is "built", else "up to date".
 std::vector<ModuleRecord> record_modules(const std::vector<ModuleWork> &work, const std::vector<DiscoveredSo> &found,
                                          const std::vector<PostprocessedSo> &done, const fs::path &root,
-                                         ModuleCache *cache, Outcomes &outcomes, Status &status,
-                                         BuildResult &result) {
+                                         Outcomes &outcomes, Status &status, BuildResult &result) {
     std::vector<ModuleRecord> records;
     for (size_t i = 0; i < work.size(); ++i) {
         const ModuleWork &m = work[i];
@@ -162,9 +161,6 @@ std::vector<ModuleRecord> record_modules(const std::vector<ModuleWork> &work, co
                 status.note(m.spec->name + ": note: " + note, true);
             if (!m.cached && !m.recorded)
                 record_module(m.dirs.work, m.key, m.package_dir);
-            // Every module finished here has its entry, unless it came from one.
-            if (cache && !m.cache_key.empty() && !(m.fetched && !renamed))
-                cache->store(m.spec->name, m.cache_key, m.cache_tree);
             result.packages_built += !m.cached;
             result.fetched += m.fetched;
             ModuleState state = !m.cached || renamed ? ModuleState::Built
@@ -175,6 +171,19 @@ std::vector<ModuleRecord> record_modules(const std::vector<ModuleWork> &work, co
         });
     }
     return records;
+}
+
+// Every module that did not fail gets its entry in the module cache, unless
+// it has one. Stored after the link, so that the entries hold the compiled
+// registration code (.km.symbols.o, and its note), which a build directory
+// that fetches them then does not compile again.
+void store_modules(const std::vector<ModuleWork> &work, const std::vector<ModuleOutcome> &outcomes,
+                   ModuleCache *cache) {
+    if (!cache)
+        return;
+    for (size_t i = 0; i < work.size(); ++i)
+        if (!outcomes[i].failed() && !work[i].cache_key.empty())
+            cache->store(work[i].spec->name, work[i].cache_key, work[i].cache_tree);
 }
 
 BuildRecord build_record(const BuildOptions &options, const Manifest &manifest, const Toolchain &toolchain,
@@ -274,10 +283,12 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
     if (!toolchain.built)
         result.missing_stdlib = toolchain.host.shared_stdlib;
     std::vector<ModuleRecord> records =
-        record_modules(work, found, done, layout.root, module_options.module_cache, outcomes, host.status, result);
+        record_modules(work, found, done, layout.root, outcomes, host.status, result);
     result.modules = outcomes.take();
-    if (!result.ok())
+    if (!result.ok()) {
+        store_modules(work, result.modules, module_options.module_cache);
         return result; // keep_going: nothing is linked from a partial build
+    }
 
     std::string record_text = json_text(build_record(options, manifest, toolchain, std::move(records)));
     write_text_if_changed(layout.record(), record_text);
@@ -288,6 +299,7 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
             throw LinkFailed(e.what(), std::move(result));
         }
     }
+    store_modules(work, result.modules, module_options.module_cache);
     return result;
 }
 

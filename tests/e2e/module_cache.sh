@@ -10,7 +10,10 @@
 #      built, and its entry stored again (the next fresh build fetches all);
 #   4. two builds at once into one empty cache both succeed, and the cache
 #      is whole afterwards (a third build fetches every module, warns of
-#      nothing, and no temporary is left).
+#      nothing, and no temporary is left);
+#   5. a cache on a full disk (a 32 KB tmpfs; root only, else not checked):
+#      a warning per module not stored, the build succeeds, nothing is
+#      half-published.
 # Usage: module_cache.sh KMPACK PYTHON SOURCE_DIR WORK_DIR
 set -euo pipefail
 kmpack=$1 python=$2 src=$3 work=$4
@@ -94,5 +97,22 @@ if ls -A "$work/cache2/modules" | grep -v -E '^[0-9a-f]{32}$'; then echo "FAILED
 build after "$work/cache2"
 [ "$(count_state "$work/after.log" 'fetched from cache')" = "$modules" ] && ! grep -q 'warning' "$work/after.log" ||
   { cat "$work/after.log"; echo "FAILED: the cache two builds filled at once is not whole"; exit 1; }
+# 5. A full disk under the cache.
+full=skipped
+mkdir -p "$work/full"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=32k tmpfs "$work/full" 2>/dev/null; then
+  trap 'umount "$work/full" 2>/dev/null || umount -l "$work/full"' EXIT
+  new_cache "$work/full"
+  grep -E '^kmhello ' "$work/modules.txt" >"$work/one-module.txt"
+  (cd "$work" && "$kmpack" build one-module.txt --python "$python" -B full-build --cache-dir "$work/full" \
+     --progress=plain) >"$work/full.log" 2>&1 || { cat "$work/full.log"; echo "FAILED: the build with a full cache"; exit 1; }
+  grep -q '^kmhello: warning: not stored in the module cache: .*no space left on device' "$work/full.log" ||
+    { cat "$work/full.log"; echo "FAILED: no warning that kmhello was not stored"; exit 1; }
+  if [ -n "$(ls -A "$work/full/modules")" ]; then ls -la "$work/full/modules"; echo "FAILED: something half-published"; exit 1; fi
+  "$work/full-build/dist/python.km" "$work/examples/kmhello/kmcheck.py" >/dev/null
+  umount "$work/full" 2>/dev/null || umount -l "$work/full"
+  trap - EXIT
+  full=checked
+fi
 rm -rf "$work"
-echo "ok module_cache: $modules modules fetched, $compared artifacts identical, a damaged entry rebuilt, two builds at once"
+echo "ok module_cache: $modules modules fetched, $compared artifacts identical, a damaged entry rebuilt, two builds at once, a full disk $full"
