@@ -71,7 +71,7 @@ std::vector<ModuleOutcome> initial_outcomes(const std::vector<ModuleWork> &work)
 // module work directories (the output directory is the link's to sweep, or
 // link_if_stale's when nothing is linked).
 void remove_dead_runs_temporaries(const BuildLayout &layout, const std::vector<ModuleWork> &work, Status &status) {
-    std::vector<fs::path> dirs = {layout.root};
+    std::vector<fs::path> dirs = {layout.root, layout.modules()}; // modules/: a fetch's staging directories
     for (const auto &m : work)
         dirs.push_back(m.dirs.work);
     for (const auto &dir : dirs)
