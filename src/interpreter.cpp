@@ -3,11 +3,11 @@
 #include "kmpack/build_cache.h"
 #include "kmpack/build_packages.h"
 #include "kmpack/cpython_build.h"
+#include "kmpack/digest.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/link_inputs.h"
 #include "kmpack/module_cache.h"
-#include "kmpack/digest.h"
 
 namespace kmpack {
 
@@ -36,7 +36,7 @@ void check_interpreter_entry(const ModuleLayout &dirs, const std::string &key, S
         return;
     std::error_code ec;
     status.always("python: warning: the interpreter built in " + dirs.work.string() + " is damaged (" + bad +
-                "); building it again");
+                  "); building it again");
     fs::remove(dirs.record(), ec); // first: a kmpack killed now builds it again too
     fs::remove_all(dirs.work, ec);
 }
