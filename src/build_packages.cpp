@@ -68,6 +68,22 @@ void run_package_build(ModuleWork &m, const Toolchain &toolchain, const ModuleOp
         unpack_wheels(m);
 }
 
+// The module's entry in the module cache, fetched into its work directory
+// in place of a build: true when it was, with a record of this key.
+bool fetch_from_cache(ModuleWork &m, const ModuleOptions &options, Host &host) {
+    if (!options.module_cache || options.forced(m.spec->name))
+        return false;
+    host.status.phase(m.spec->name, "fetch from cache");
+    if (!options.module_cache->fetch(m.spec->name, m.key, m.dirs.work))
+        return false;
+    auto recorded = recorded_build(m.dirs.work);
+    if (!recorded || recorded->key != m.key)
+        return false; // not an entry this kmpack stored: built over
+    m.package_dir = m.dirs.work / recorded->package_dir;
+    m.cached = m.fetched = true;
+    return true;
+}
+
 } // namespace
 
 std::map<std::string, std::string> build_environment(const ModuleWork &m, const Launcher &launcher) {
@@ -163,6 +179,12 @@ void prepare_module(ModuleWork &m, const Toolchain &toolchain, const ModuleOptio
         }
         host.status.note(spec.name + ": " + damage + "; building " + spec.name + " again");
         m.damaged = true;
+    }
+    if (spec.build != BuildKind::CPython) {
+        m.cache_key = m.key;
+        m.cache_tree = m.dirs.work;
+        if (fetch_from_cache(m, options, host))
+            return;
     }
     std::error_code rm;
     fs::remove_all(m.dirs.work, rm);

@@ -28,8 +28,13 @@ std::vector<DiscoveredSo> discover_shared_objects(const fs::path &work, const fs
                                                        const std::vector<fs::path> &search_dirs,
                                                        std::vector<std::string> &notes) {
     auto records = read_capture_log(ModuleLayout{work}.capture_log());
-    if (auto built_in = recorded_work(work); built_in && !built_in->empty() && *built_in != fs::absolute(work))
-        rebase_capture_records(records, *built_in, fs::absolute(work)); // the build directory moved
+    // The build directory moved (a module fetched from the cache is one
+    // built elsewhere); not when it is reached through another path to the
+    // same directory (a cache directory through a symbolic link).
+    std::error_code same;
+    if (auto built_in = recorded_work(work); built_in && !built_in->empty() && *built_in != fs::absolute(work) &&
+                                             !fs::equivalent(*built_in, work, same))
+        rebase_capture_records(records, *built_in, fs::absolute(work));
     auto links = reconstruct_links(records, work, search_dirs);
     // Each linked .so hashed once, on every core.
     std::vector<std::string> md5(links.size());

@@ -147,10 +147,10 @@ struct DeferredName {
 std::optional<DeferredName> parse_deferred_section(std::string_view name);
 
 // ---- The state of a module after a build, and as `kmpack list` sees it.
-enum class ModuleState { Built, UpToDate, Failed };
+enum class ModuleState { Built, UpToDate, Fetched, Failed };
 enum class ListState { UpToDate, Changed, NotBuilt, NotInManifest };
 
-std::string_view to_string(ModuleState state); // "built", "up to date", "failed"
+std::string_view to_string(ModuleState state); // "built", "up to date", "fetched from cache", "failed"
 std::string_view to_string(ListState state);   // "up to date", "changed", "not built", "not in modules.txt"
 
 } // namespace kmpack
