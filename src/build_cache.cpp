@@ -114,7 +114,8 @@ const std::string &kmpack_identity() {
     return identity;
 }
 
-std::string module_key(const ModuleSpec &m, const std::string &source, const std::string &toolchain) {
+std::string module_key(const ModuleSpec &m, const std::string &source, const std::string &toolchain,
+                       const std::string &rust) {
     // A local source counts by its content (`source`), not by how the line
     // wrote its path: relative or absolute, or the project moved, is the same
     // build. A git source counts by its URL too.
@@ -124,6 +125,8 @@ std::string module_key(const ModuleSpec &m, const std::string &source, const std
                         {"build", static_cast<int>(m.build)},         {"configure", m.configure},
                         {"identity", source},
                         {"toolchain", toolchain},                      {"kmpack", kmpack_identity()}};
+    if (!rust.empty())
+        j["rust"] = md5_hex(rust);
     return md5_hex(j.dump());
 }
 
@@ -134,10 +137,15 @@ std::string interpreter_key(const ModuleSpec &m, const std::string &source, cons
     return md5_hex(j.dump());
 }
 
-std::string current_key(CommandRunner &runner, const ModuleSpec &spec, const std::string &toolchain) {
+std::string current_key(CommandRunner &runner, const ModuleSpec &spec, const std::string &toolchain,
+                        const fs::path &crate_registry) {
     if (spec.build == BuildKind::CPython)
         return interpreter_key(spec, source_identity(runner, spec), toolchain);
-    return module_key(spec, source_identity(runner, spec), toolchain);
+    // An archive or git source is not fetched yet: it may hold a Cargo.toml.
+    bool may_be_rust = spec.kind == SourceKind::Directory ? uses_cargo(spec.local_path / spec.subdir)
+                                                          : spec.kind != SourceKind::Wheel;
+    std::string rust = may_be_rust ? rust_identity(runner, spec.env, crate_registry) : "";
+    return module_key(spec, source_identity(runner, spec), toolchain, rust);
 }
 
 std::optional<ModuleBuildRecord> recorded_build(const fs::path &work) {

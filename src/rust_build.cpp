@@ -3,6 +3,7 @@
 #include "kmpack/fs.h"
 #include "kmpack/process.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <unistd.h>
 
@@ -63,6 +64,30 @@ RustTools find_rust_tools(const std::map<std::string, std::string> &module_env, 
     if (tools.rustc.empty())
         tools.rustc = find_program("rustc", path);
     return tools;
+}
+
+std::string rust_identity(CommandRunner &runner, const std::map<std::string, std::string> &module_env,
+                          const fs::path &registry) {
+    RustTools tools = find_rust_tools(module_env, kDebianCargo, registry);
+    if (tools.cargo.empty())
+        return "";
+    auto version = [&](const std::string &tool, const char *flag) {
+        if (tool.empty())
+            return std::string("(none)");
+        Command c;
+        c.argv = {tool, flag};
+        std::string out;
+        return runner.run_read(c, out).ok() ? out : "(unknown)";
+    };
+    std::vector<std::string> crates;
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(registry, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+        crates.push_back(it->path().filename().string());
+    std::sort(crates.begin(), crates.end());
+    std::string identity = version(tools.rustc, "-vV") + version(tools.cargo, "--version");
+    for (const auto &crate : crates)
+        identity += crate + "\n";
+    return identity;
 }
 
 std::string cargo_config_text(const fs::path &registry) {

@@ -286,6 +286,37 @@ TEST_CASE("build_packages: a local source is keyed by its content, not by how it
     CHECK(runner.commands().empty());
 }
 
+TEST_CASE("build_packages: a Rust package's key covers its Rust toolchain and crates, a C package's does not") {
+    test::TempDir dir;
+    write_file_atomic(dir / "proj/rs/setup.py", "");
+    write_file_atomic(dir / "proj/rs/Cargo.toml", "[package]\nname = \"rs\"\n");
+    write_file_atomic(dir / "proj/c/setup.py", "");
+    write_file_atomic(dir / "bin/cargo", "");
+    write_file_atomic(dir / "bin/rustc", "");
+    fs::create_directories(dir / "registry/pyo3-0.17.3");
+    // The tools are found from the module line's env.
+    std::string env = " env=CARGO=" + (dir / "bin/cargo").string() + " env=RUSTC=" + (dir / "bin/rustc").string();
+    Manifest m = parse_manifest("rs rs" + env + "\nc c" + env + "\n", "modules.txt", dir / "proj");
+    test::FakeRunner runner;
+    runner.on({(dir / "bin/rustc").string(), "-vV"}, {"rustc 1.63.0\nhost: x86_64-unknown-linux-gnu\n", {}, nullptr});
+    runner.on({(dir / "bin/cargo").string(), "--version"}, {"cargo 0.66.0\n", {}, nullptr});
+    auto key = [&](const ModuleSpec &spec) { return current_key(runner, spec, "toolchain", dir / "registry"); };
+    std::string rs = key(m.modules[0]), c = key(m.modules[1]);
+    CHECK(runner.matching({(dir / "bin/rustc").string()}).size() == 1); // asked for the Rust package only
+
+    // Another rustc, or another crate in the registry: the Rust package
+    // is another build; the C package is not.
+    runner.on({(dir / "bin/rustc").string(), "-vV"}, {"rustc 1.95.0\nhost: x86_64-unknown-linux-gnu\n", {}, nullptr});
+    CHECK(key(m.modules[0]) != rs);
+    CHECK(key(m.modules[1]) == c);
+    runner.on({(dir / "bin/rustc").string(), "-vV"}, {"rustc 1.63.0\nhost: x86_64-unknown-linux-gnu\n", {}, nullptr});
+    CHECK(key(m.modules[0]) == rs);
+    fs::create_directories(dir / "registry/pyo3-0.17.4");
+    CHECK(key(m.modules[0]) != rs);
+    // The C package's key is what it was before kmpack knew of Rust.
+    CHECK(c == module_key(m.modules[1], source_identity(runner, m.modules[1]), "toolchain"));
+}
+
 TEST_CASE("build_packages: a Rust package's cargo runs offline and links through the capture wrapper") {
     Fixture f;
     write_file_atomic(f.dir / "src/setup.py", "");

@@ -6,6 +6,7 @@
 #include "kmpack/process.h"
 #include "kmpack/python_info.h"
 #include "kmpack/records.h"
+#include "kmpack/rust_build.h"
 
 #include <filesystem>
 #include <map>
@@ -42,15 +43,20 @@ std::string interpreter_toolchain(CommandRunner &runner);
 // and `toolchain` (interpreter_toolchain() for the interpreter line,
 // toolchain_identity() for a package): module_key(), or for the interpreter
 // interpreter_key(). What `kmpack list` compares too.
-std::string current_key(CommandRunner &runner, const ModuleSpec &spec, const std::string &toolchain);
+// A package that may be a Rust build (a local source with a Cargo.toml, or
+// a source not yet fetched) is keyed on its Rust toolchain too:
+// rust_identity() over `crate_registry`.
+std::string current_key(CommandRunner &runner, const ModuleSpec &spec, const std::string &toolchain,
+                        const fs::path &crate_registry = kDebianCrateRegistry);
 
 // This kmpack: its version and the MD5 of its own executable, so that a
 // rebuilt kmpack does not trust what an older one made.
 const std::string &kmpack_identity();
 
 // The key of a module build: its settings, source identity, toolchain and
-// kmpack's version.
-std::string module_key(const ModuleSpec &module, const std::string &source, const std::string &toolchain);
+// kmpack's version; `rust` (rust_identity()) when it is not empty.
+std::string module_key(const ModuleSpec &module, const std::string &source, const std::string &toolchain,
+                       const std::string &rust = "");
 
 // What an interpreter build is made from, which changes only when the
 // interpreter would: bumped when the build's commands change.

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "kmpack/conventions.h"
+#include "kmpack/process.h"
 
 #include <filesystem>
 #include <map>
@@ -37,6 +38,13 @@ struct RustTools {
 };
 RustTools find_rust_tools(const std::map<std::string, std::string> &module_env,
                           const fs::path &debian_cargo = kDebianCargo, const fs::path &registry = kDebianCrateRegistry);
+
+// What a Rust build's output depends on besides the package: the rustc
+// find_rust_tools() picks (`rustc -vV`), its cargo (`--version`) and the
+// crates of `registry` (its directories, name-version); "" when there is no
+// cargo.
+std::string rust_identity(CommandRunner &runner, const std::map<std::string, std::string> &module_env,
+                          const fs::path &registry = kDebianCrateRegistry);
 
 // The cargo configuration kmpack writes: offline, and crates.io replaced by
 // the directory source `registry` (none when `registry` is empty).
