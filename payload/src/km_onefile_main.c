@@ -219,8 +219,8 @@ static PyObject *stdlib_dir_find_spec(PyObject *finder, PyObject *const *args, P
 static PyMethodDef stdlib_dir_method = {"find_spec", (PyCFunction)(void (*)(void))stdlib_dir_find_spec,
                                         METH_FASTCALL, NULL};
 
-/* Sets sys._stdlib_dir and puts the finder in front of sys.meta_path; a
- * failure is printed, and leaves frozen modules without __file__. */
+/* Sets sys._stdlib_dir, between the phases. This and the finder's
+ * install print a failure, which leaves frozen modules without __file__. */
 static void set_stdlib_dir(const wchar_t *home) {
     char suffix[32];
     snprintf(suffix, sizeof suffix, "/lib/python%d.%d", PY_MAJOR_VERSION, PY_MINOR_VERSION);
@@ -231,6 +231,7 @@ static void set_stdlib_dir(const wchar_t *home) {
         PyErr_Print();
 }
 
+/* Puts the finder in front of sys.meta_path, after preload_directory. */
 static void install_stdlib_dir_finder(void) {
     if (!stdlib_dir)
         return;
