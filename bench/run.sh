@@ -255,7 +255,10 @@ for m in b["modules"]:
         name = os.path.basename(rel).split(".")[0]
         exports = {e["name"] for e in json.load(open(meta))["exports"]}
         if "PyInit_" + name in exports:
-            print("import " + rel.split(".")[0].replace("/", "."))
+            module = rel.split(".")[0].replace("/", ".")
+            # mypyc's shared module (<hash>__mypyc) is no identifier
+            print("import " + module if all(p.isidentifier() for p in module.split(".")) else
+                  "__import__(%r)" % module)
 PY
     pypath=$(printf '%s/lib:' "${ex_mods[@]}")
     pypath=${pypath%:}
@@ -283,13 +286,17 @@ PY
         "import:python3=$(argv "$py" "$out/import_all.py")" \
         "import:python3-S=$(argv "$py" -S "$out/import_all.py")" \
         "import:python.km-nosite=$(argv "$ex/dist-nosite/python.km" "$out/import_all.py")" \
-        "import:python.km-onefile=$(argv "$kmone" "$out/import_all.py")" \
+        "import:python.km-onefile=$(argv "$kmone" "$out/import_all.py")"
+    report add-interleave "$out/import.json"
+    # Start-up without PYTHONPATH: a dynamic python3 looks in each of its
+    # directories (one per example) at start-up, which -c pass does not need.
+    "$py" "$here/interleave.py" --runs "$import_runs" --warmup 5 --json "$out/startup.json" \
         "startup:python.km=$(argv "$km" -c pass)" \
         "startup:python.km-onefile=$(argv "$kmone" -c pass)" \
         "startup:python3=$(argv "$py" -c pass)" \
         "startup:python3-S=$(argv "$py" -S -c pass)" \
         "startup:python.km-nosite=$(argv "$ex/dist-nosite/python.km" -c pass)"
-    report add-interleave "$out/import.json"
+    report add-interleave "$out/startup.json"
     report compare "import all examples (python.km vs python3)" import python.km python3 --unit ms \
         --min-ratio 1.4286 --goal "python.km <= 0.7 x dynamic"
     report compare "import all examples (python.km --onefile vs python3)" import python.km-onefile python3 --unit ms \

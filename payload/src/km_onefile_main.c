@@ -19,10 +19,12 @@
  *                 put in front of sys.path
  *   site          imported, and runs the archive's sitecustomize, which
  *                 installs the finder of the extension modules
- *   frozen        off: the standard modules come from the archive, so that
- *                 os.__file__ and the others are set, as they are in a
- *                 dynamic python3 (a frozen module gets its __file__ from a
- *                 standard library directory, which a zip member is not)
+ *   frozen        on, as in a dynamic python3: os, codecs, io, site and the
+ *                 other standard modules CPython freezes come from the
+ *                 executable, not the archive, and their __file__ names
+ *                 the archive's member (sys._stdlib_dir, see below); as in
+ *                 a dynamic python3, their tracebacks say "<frozen os>";
+ *                 -X frozen_modules=off takes them from the archive
  *
  * <exe> is found as CPython finds sys.executable: argv[0] when it holds a
  * '/', else the first executable of that name on PATH; /proc/self/exe
@@ -119,6 +121,8 @@ static struct archive find_archive(const char *path) {
 static void preload_directory(const char *path, const wchar_t *exe, struct archive a) {
     if (a.directory_size <= 0)
         return;
+    /* Some 1,500 tuples, marshalled and made: no collection meanwhile. */
+    int gc_was_enabled = PyGC_Disable();
     char *blob = malloc((size_t)a.directory_size);
     FILE *f = fopen(path, "rb");
     int ok = blob && f && fseek(f, (long)a.directory_at, SEEK_SET) == 0 &&
@@ -130,7 +134,8 @@ static void preload_directory(const char *path, const wchar_t *exe, struct archi
     PyObject *archive = PyUnicode_FromWideChar(exe, -1), *files = PyDict_New();
     PyObject *zipimport = PyImport_ImportModule("zipimport");
     PyObject *cache = zipimport ? PyObject_GetAttrString(zipimport, "_zip_directory_cache") : NULL;
-    ok = marshalled && PyDict_Check(marshalled) && archive && files && cache && PyDict_Check(cache);
+    PyObject *archive_slash = archive ? PyUnicode_FromFormat("%U/", archive) : NULL;
+    ok = marshalled && PyDict_Check(marshalled) && archive_slash && files && cache && PyDict_Check(cache);
     PyObject *name, *entry;
     Py_ssize_t pos = 0;
     while (ok && PyDict_Next(marshalled, &pos, &name, &entry)) {
@@ -146,7 +151,7 @@ static void preload_directory(const char *path, const wchar_t *exe, struct archi
         while (len > 0 && PyUnicode_READ_CHAR(name, len - 1) == '/')
             --len;
         PyObject *stem = PyUnicode_Substring(name, 0, len);
-        PyObject *member = stem ? PyUnicode_FromFormat("%U/%U", archive, stem) : NULL;
+        PyObject *member = stem ? PyUnicode_Concat(archive_slash, stem) : NULL;
         Py_XDECREF(stem);
         if (!full || !member) {
             Py_XDECREF(full);
@@ -160,6 +165,9 @@ static void preload_directory(const char *path, const wchar_t *exe, struct archi
             Py_INCREF(item);
             PyTuple_SET_ITEM(full, i + 1, item);
         }
+        /* Strings and integers only: as the collector itself would, take
+         * it off its lists (it would walk them all at its next run). */
+        PyObject_GC_UnTrack(full);
         ok = PyDict_SetItem(files, name, full) == 0;
         Py_DECREF(full);
     }
@@ -170,8 +178,71 @@ static void preload_directory(const char *path, const wchar_t *exe, struct archi
     Py_XDECREF(cache);
     Py_XDECREF(zipimport);
     Py_XDECREF(files);
+    Py_XDECREF(archive_slash);
     Py_XDECREF(archive);
     Py_XDECREF(marshalled);
+    if (gc_was_enabled)
+        PyGC_Enable();
+}
+
+/* A frozen module's __file__ is sys._stdlib_dir's file of that name, and
+ * getpath leaves sys._stdlib_dir unset when the search path is given (as
+ * here). It is set to <exe>/lib/python3.X between the two phases (for
+ * zipimport, imported then), and again by a finder that CPython's second
+ * phase meets at its first import, after it has set sys._stdlib_dir back
+ * to None and before encodings, codecs, io and site are imported. The
+ * finder, a module object whose find_spec is the C function below, goes in
+ * front of BuiltinImporter and takes itself out at that first import; as
+ * importlib iterates sys.meta_path itself, and so skips the finder after
+ * the one removed, it answers as BuiltinImporter for that import. */
+static PyObject *stdlib_dir; /* "<exe>/lib/python3.X" */
+
+static PyObject *stdlib_dir_find_spec(PyObject *finder, PyObject *const *args, Py_ssize_t nargs) {
+    if (PySys_SetObject("_stdlib_dir", stdlib_dir) < 0)
+        return NULL;
+    PyObject *meta_path = PySys_GetObject("meta_path"); /* borrowed */
+    PyObject *builtin = meta_path && PyList_Check(meta_path) && PyList_GET_SIZE(meta_path) > 1
+                            ? PyList_GET_ITEM(meta_path, 1)
+                            : NULL;
+    if (!builtin || PyList_GET_ITEM(meta_path, 0) != finder) {
+        PyErr_SetString(PyExc_ImportError, "python.km: sys.meta_path changed before its first import");
+        return NULL;
+    }
+    Py_INCREF(builtin);
+    PyObject *find_spec = PySequence_DelItem(meta_path, 0) == 0 ? PyObject_GetAttrString(builtin, "find_spec") : NULL;
+    Py_DECREF(builtin);
+    PyObject *spec = find_spec ? PyObject_Vectorcall(find_spec, args, (size_t)nargs, NULL) : NULL;
+    Py_XDECREF(find_spec);
+    return spec;
+}
+
+static PyMethodDef stdlib_dir_method = {"find_spec", (PyCFunction)(void (*)(void))stdlib_dir_find_spec,
+                                        METH_FASTCALL, NULL};
+
+/* Sets sys._stdlib_dir, between the phases. This and the finder's
+ * install print a failure, which leaves frozen modules without __file__. */
+static void set_stdlib_dir(const wchar_t *home) {
+    char suffix[32];
+    snprintf(suffix, sizeof suffix, "/lib/python%d.%d", PY_MAJOR_VERSION, PY_MINOR_VERSION);
+    PyObject *prefix = PyUnicode_FromWideChar(home, -1);
+    stdlib_dir = prefix ? PyUnicode_FromFormat("%U%s", prefix, suffix) : NULL;
+    Py_XDECREF(prefix);
+    if (!stdlib_dir || PySys_SetObject("_stdlib_dir", stdlib_dir) < 0)
+        PyErr_Print();
+}
+
+/* Puts the finder in front of sys.meta_path, after preload_directory. */
+static void install_stdlib_dir_finder(void) {
+    if (!stdlib_dir)
+        return;
+    PyObject *finder = PyModule_New("_kmpack_stdlib_dir");
+    PyObject *find_spec = finder ? PyCFunction_New(&stdlib_dir_method, finder) : NULL;
+    PyObject *meta_path = PySys_GetObject("meta_path"); /* borrowed */
+    if (!find_spec || PyObject_SetAttrString(finder, "find_spec", find_spec) < 0 || !meta_path ||
+        PyList_Insert(meta_path, 0, finder) < 0)
+        PyErr_Print();
+    Py_XDECREF(find_spec);
+    Py_XDECREF(finder);
 }
 
 /* "<exe><suffix>" as a wide string, or NULL. PyMem_RawFree'd by the caller. */
@@ -212,7 +283,11 @@ int main(int argc, char **argv) {
     config.use_environment = 0;
     config.user_site_directory = 0;
     config.safe_path = 1;
-    config.use_frozen_modules = 0;
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030E0000
+    config.use_frozen_modules = 1; /* __file__ from sys._stdlib_dir, set between the phases */
+#else
+    config.use_frozen_modules = 0; /* no second phase to set sys._stdlib_dir in: from the archive */
+#endif
     config.pathconfig_warnings = 0;
     fail_on(PyConfig_SetBytesArgv(&config, argc, argv), &config);
 
@@ -236,8 +311,11 @@ int main(int argc, char **argv) {
     config._init_main = 0;
     fail_on(Py_InitializeFromConfig(&config), &config);
     PyConfig_Clear(&config);
-    if (home)
+    if (home) {
+        set_stdlib_dir(home);
         preload_directory(exe, home, archive);
+        install_stdlib_dir_finder();
+    }
     PyMem_RawFree(home);
     free(exe);
     status = _Py_InitializeMain();

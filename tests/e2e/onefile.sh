@@ -10,7 +10,9 @@
 #   - python.km alone in an empty root (chroot, or a user namespace) runs
 #     every example's checks and imports STDLIB_MODULES; sys.prefix,
 #     sys.path, sysconfig and os.__file__ name the file; a traceback shows
-#     the standard library's source line; it starts by PATH and through a
+#     the standard library's source line, and "<frozen os>" for a module
+#     CPython freezes (as a dynamic python3 does; with -X
+#     frozen_modules=off, the archive's source); it starts by PATH and through a
 #     symbolic link; zipimport uses the directory kmpack marshalled;
 #   - a stripped copy says that its archive is gone, and exits 1.
 # Usage: onefile.sh KMPACK BUILD_DIR SOURCE_DIR STDLIB_MODULES
@@ -87,11 +89,43 @@ try:
 except ValueError:
     text = traceback.format_exc()
 assert "json/decoder.py" in text and "raise JSONDecodeError" in text, text
+import inspect
+assert "def loads(" in inspect.getsource(json.loads)
+# The standard modules CPython freezes are frozen, as in a dynamic python3:
+# __file__ names the archive's member, a traceback shows "<frozen os>".
+import runpy, site
+assert sys._stdlib_dir == stdlib, sys._stdlib_dir
+for module in (os, site, runpy, zipimport):
+    assert module.__spec__.origin == "frozen", module.__spec__
+    assert module.__file__ == "%s/%s.py" % (stdlib, module.__name__), module.__file__
+try:
+    os.environ["KMPACK_NO_SUCH_VARIABLE"]
+except KeyError:
+    text = traceback.format_exc()
+assert 'File "<frozen os>", line ' in text, text
 print("ok layout:", sys.executable)
+EOF
+cat >"$root/checks/unfrozen.py" <<'EOF'
+# Run with -X frozen_modules=off: the standard modules come from the
+# archive, with their source in tracebacks and for inspect.
+import inspect, os, sys, traceback
+stdlib = "/python.km/lib/python%d.%d" % sys.version_info[:2]
+assert os.__spec__.origin == stdlib + "/os.pyc", os.__spec__
+assert "def join(" in inspect.getsource(os.path.join)
+try:
+    os.environ["KMPACK_NO_SUCH_VARIABLE"]
+except KeyError:
+    text = traceback.format_exc()
+assert "os.py" in text and "raise KeyError(key) from None" in text, text
+print("ok unfrozen")
 EOF
 in_root_command "$root"
 for check in "$root"/checks/*.py; do
-  env -i "${in_root[@]}" /python.km "/checks/$(basename "$check")"
+  if [ "$(basename "$check")" = unfrozen.py ]; then
+    env -i "${in_root[@]}" /python.km -X frozen_modules=off /checks/unfrozen.py
+  else
+    env -i "${in_root[@]}" /python.km "/checks/$(basename "$check")"
+  fi
   pass
 done
 # By PATH, and through a symbolic link.
