@@ -2,6 +2,7 @@
 
 #include "kmpack/build_cache.h"
 #include "kmpack/build_hints.h"
+#include "kmpack/c_library.h"
 #include "kmpack/capture.h"
 #include "kmpack/cpython_build.h"
 #include "kmpack/disk_space.h"
@@ -65,6 +66,55 @@ void run_package_build(ModuleWork &m, const Toolchain &toolchain, const ModuleOp
         unpack_wheels(m);
 }
 
+// A library line: configure, build and install into its prefix, then
+// check that it installed a static archive.
+void run_library_build(ModuleWork &m, const Toolchain &toolchain, const ModuleOptions &options, Host &host) {
+    const ModuleSpec &spec = *m.spec;
+    std::string how = library_build_name(spec.build);
+    if (spec.detected)
+        append_file(m.dirs.log(), "kmpack: " + spec.origin + ": a C library, built with " + how + " (its " +
+                                      library_build_file(spec.build) + ")\n");
+    for (const auto &[phase, command] :
+         library_build_commands(spec, spec.build, m.package_dir, m.dirs.work, options.capture_tool,
+                                toolchain.python.cc, toolchain.python.cxx, build_environment(m, options.launcher),
+                                options.jobs, m.dirs.log())) {
+        host.status.phase(spec.name, how + " " + phase);
+        CommandResult result = host.runner.run(command);
+        if (result.ok())
+            continue;
+        std::string tail = log_tail(m.dirs.log(), 15);
+        std::string failed = spec.origin + ": " + spec.name + ": the library's " + how + " " + phase + " failed (" +
+                             result.describe() + ")";
+        std::string rest = "\n" + tail + log_hint(m.dirs.log()) + launcher_hint(options.launcher) +
+                           "  full log: " + m.dirs.log().string() + "\n  command: " + shell_quote(command.argv);
+        if (says_no_space(tail))
+            throw NoSpaceError(failed + ": " + no_space_text(fullest({m.dirs.work, temp_dir()})) + rest);
+        throw Error(failed + rest);
+    }
+    std::vector<std::string> removed;
+    for (const auto &archive : finish_installed_library(spec, spec.build, library_prefix(m.dirs.work), removed))
+        append_file(m.dirs.log(), "kmpack: installed " + archive.string() + "\n");
+    for (const auto &r : removed)
+        append_file(m.dirs.log(), "kmpack: removed " + r + ": a shared library, which python.km cannot link\n");
+}
+
+// The library lines after `m` in `work`, for a failed build's message: its
+// build did not see them.
+std::string later_libraries_hint(const ModuleWork &m, const std::vector<ModuleWork> &work) {
+    std::string names;
+    bool after = false;
+    for (const auto &w : work) {
+        if (&w == &m)
+            after = true;
+        else if (after && w.library())
+            names += (names.empty() ? "" : ", ") + w.spec->origin + " (" + w.spec->name + ")";
+    }
+    if (names.empty())
+        return "";
+    return "  note: the library lines " + names + " come after " + m.spec->origin +
+           ", so its build did not see them; if it needs one, move that line above it\n";
+}
+
 } // namespace
 
 std::map<std::string, std::string> build_environment(const ModuleWork &m, const Launcher &launcher) {
@@ -75,18 +125,28 @@ std::map<std::string, std::string> build_environment(const ModuleWork &m, const 
     // Set even when empty, so that one in kmpack's own environment is not inherited.
     env[kCaptureLauncherEnv] = launcher_env_value(launcher.argv);
     env["PYTHONDONTWRITEBYTECODE"] = "1";
+    std::vector<fs::path> prefixes;
+    for (const ModuleWork *library : m.libraries)
+        prefixes.push_back(library_prefix(library->dirs.work));
     if (!std::getenv("SOURCE_DATE_EPOCH") && !spec.env.count("SOURCE_DATE_EPOCH"))
         env["SOURCE_DATE_EPOCH"] = "315532800";
     // Keep the build directory out of the objects, so ids do not depend on it.
-    std::string work = m.dirs.work.string();
-    if (work.find_first_of(" \t\n'\"\\") == std::string::npos) {
-        std::string prefix_map = "-ffile-prefix-map=" + work + "=/kmpack/" + spec.name;
+    // The same for the libraries' prefixes, whose headers it compiles with.
+    std::string prefix_map;
+    std::vector<std::pair<std::string, std::string>> maps = {{m.dirs.work.string(), spec.name}};
+    for (const ModuleWork *library : m.libraries)
+        maps.emplace_back(library->dirs.work.string(), library->spec->name);
+    for (const auto &[dir, name] : maps)
+        if (dir.find_first_of(" \t\n'\"\\") == std::string::npos)
+            prefix_map += (prefix_map.empty() ? "" : " ") + ("-ffile-prefix-map=" + dir + "=/kmpack/" + name);
+    if (!prefix_map.empty()) {
         for (const char *var : {"CFLAGS", "CXXFLAGS", "FFLAGS", "FCFLAGS"}) {
             const char *inherited = std::getenv(var);
             std::string flags = spec.env.count(var) ? spec.env.at(var) : inherited ? inherited : "";
             env[var] = flags.empty() ? prefix_map : flags + " " + prefix_map;
         }
     }
+    add_library_environment(env, prefixes);
     return env;
 }
 
@@ -139,10 +199,16 @@ Command package_build_command(const ModuleWork &m, BuildKind kind, const PythonI
 void prepare_module(ModuleWork &m, const Toolchain &toolchain, const ModuleOptions &options, Host &host) {
     const ModuleSpec &spec = *m.spec;
     host.status.phase(spec.name, "check");
-    m.key = current_key(host.runner, spec, toolchain.identity);
+    std::vector<std::string> library_keys;
+    for (const ModuleWork *library : m.libraries)
+        library_keys.push_back(library->key);
+    m.key = chained_key(current_key(host.runner, spec, toolchain.identity), library_keys);
     m.cached = false;
     if (auto recorded = recorded_build(m.dirs.work); recorded && recorded->key == m.key && !options.forced(spec.name)) {
         std::string damage = damaged_build_file(m.dirs.work, *recorded);
+        std::error_code ec;
+        if (damage.empty() && m.library() && !fs::is_directory(library_prefix(m.dirs.work) / "lib", ec))
+            damage = (library_prefix(m.dirs.work) / "lib").string() + ": missing, its archives with it";
         if (damage.empty()) {
             m.package_dir = m.dirs.work / recorded->package_dir;
             // An earlier kmpack's record (an interpreter in the per-user
@@ -176,6 +242,8 @@ void prepare_module(ModuleWork &m, const Toolchain &toolchain, const ModuleOptio
         check_cpython_version(spec, m.package_dir, toolchain.python);
         build_cpython(spec, m.package_dir, m.dirs.work, options.capture_tool, options.launcher,
                       build_environment(m, options.launcher), options.jobs, m.dirs.log(), host.runner, host.status);
+    } else if (m.library()) {
+        run_library_build(m, toolchain, options, host);
     } else {
         run_package_build(m, toolchain, options, host);
     }
@@ -183,13 +251,32 @@ void prepare_module(ModuleWork &m, const Toolchain &toolchain, const ModuleOptio
 
 void build_packages(std::vector<ModuleWork> &work, size_t first, const Toolchain &toolchain,
                     const ModuleOptions &options, Outcomes &outcomes, Host &host) {
-    parallel_for(work.size() - first, options.jobs, [&](size_t k) {
-        size_t i = first + k;
-        outcomes.guard(i, [&] {
-            prepare_module(work[i], toolchain, options, host);
-            outcomes.clock(i);
+    // A library line is built alone, after the lines before it and before
+    // the lines after it (its own build runs `options.jobs` at a time); the
+    // packages between two library lines, `options.jobs` at a time.
+    for (size_t start = first; start < work.size();) {
+        size_t end = start + 1;
+        if (!work[start].library())
+            while (end < work.size() && !work[end].library())
+                ++end;
+        parallel_for(end - start, work[start].library() ? 1 : options.jobs, [&](size_t k) {
+            size_t i = start + k;
+            outcomes.guard(i, [&] {
+                try {
+                    prepare_module(work[i], toolchain, options, host);
+                } catch (const NoSpaceError &) {
+                    throw;
+                } catch (const Error &e) {
+                    std::string hint = work[i].library() ? "" : later_libraries_hint(work[i], work);
+                    if (hint.empty())
+                        throw;
+                    throw Error(std::string(e.what()) + "\n" + hint.substr(0, hint.size() - 1));
+                }
+                outcomes.clock(i);
+            });
         });
-    });
+        start = end;
+    }
 }
 
 } // namespace kmpack

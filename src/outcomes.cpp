@@ -39,13 +39,14 @@ void Outcomes::clock(size_t i) {
     modules_[i].seconds = std::max(modules_[i].seconds, now);
 }
 
-void Outcomes::finish(size_t i, ModuleState state, std::vector<SoRecord> shared_objects, bool pure) {
+void Outcomes::finish(size_t i, ModuleState state, std::vector<SoRecord> shared_objects, bool pure, bool library) {
     std::string status;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         modules_[i].state = state;
         modules_[i].shared_objects = std::move(shared_objects);
         modules_[i].pure = pure;
+        modules_[i].library = library;
         status = modules_[i].status();
     }
     status_.finish(modules_[i].name, status);
@@ -53,7 +54,9 @@ void Outcomes::finish(size_t i, ModuleState state, std::vector<SoRecord> shared_
 
 std::string ModuleOutcome::status() const {
     std::string s(to_string(state));
-    return pure && !failed() ? s + ", pure Python" : s;
+    if (failed())
+        return s;
+    return library ? s + ", C library" : pure ? s + ", pure Python" : s;
 }
 
 bool Outcomes::ok() const {

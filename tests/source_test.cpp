@@ -98,7 +98,8 @@ TEST_CASE("source: a local directory is copied, never written") {
                       "modules.txt:1: subdir 'nothere' does not exist in the source of 'pkg'");
     write_file_atomic(dir / "empty/README", "");
     CHECK_THROWS_WITH(fetch_source(spec(SourceKind::Directory, dir / "empty"), dir / "copy3", runner, dir / "log"),
-                      Catch::Contains("no setup.py or pyproject.toml in the source of 'pkg'"));
+                      Catch::Contains("no setup.py or pyproject.toml (a Python package), nor configure, CMakeLists.txt "
+                                     "or meson.build (a C library), in the source of 'pkg'"));
     // A CPython source is known by its configure, also one directory down.
     auto cpython = spec(SourceKind::Directory, dir / "cpy");
     cpython.build = BuildKind::CPython;

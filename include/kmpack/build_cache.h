@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kmpack {
 
@@ -51,6 +52,11 @@ const std::string &kmpack_identity();
 // The key of a module build: its settings, source identity, toolchain and
 // kmpack's version.
 std::string module_key(const ModuleSpec &module, const std::string &source, const std::string &toolchain);
+
+// `key` with the keys of the library lines a module is built against
+// (library_keys, in line order): a changed library builds every later line
+// again. `key` itself when there are none.
+std::string chained_key(const std::string &key, const std::vector<std::string> &library_keys);
 
 // What an interpreter build is made from, which changes only when the
 // interpreter would: bumped when the build's commands change.

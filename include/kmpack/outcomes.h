@@ -24,8 +24,10 @@ struct ModuleOutcome {
     double seconds = 0;
     std::vector<SoRecord> shared_objects;
     bool pure = false; // its build made no .so at all: a pure-Python package
+    bool library = false; // a C library line (build=cmake, autotools, meson): static archives, no Python
     bool failed() const { return state == ModuleState::Failed; }
-    // "built", "up to date", "failed"; ", pure Python" after the first two for a pure package.
+    // "built", "up to date", "failed"; ", pure Python" after the first two
+    // for a pure package, ", C library" for a library line.
     std::string status() const;
 };
 
@@ -41,7 +43,8 @@ public:
     // Takes the module's time so far from the status (its clock runs from its first phase).
     void clock(size_t i);
     // Sets what a finished module reports.
-    void finish(size_t i, ModuleState state, std::vector<SoRecord> shared_objects, bool pure = false);
+    void finish(size_t i, ModuleState state, std::vector<SoRecord> shared_objects, bool pure = false,
+                bool library = false);
     bool keep_going() const { return keep_going_; }
 
     bool ok() const;
