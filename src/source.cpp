@@ -87,9 +87,10 @@ void extract_archive(const fs::path &archive_path, const fs::path &dest) {
     std::unique_ptr<struct archive, WriterCloser> out(archive_write_disk_new());
     // Entry names are checked below, before `dest` is put in front of them
     // (which makes them absolute); libarchive also refuses '..' and writing
-    // through a symbolic link.
+    // through a symbolic link. Times are kept, as tar and pip keep them: an
+    // autotools release's make compares configure with configure.ac.
     archive_write_disk_set_options(out.get(), ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-                                                  ARCHIVE_EXTRACT_PERM);
+                                                  ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME);
     fs::create_directories(dest);
     struct archive_entry *entry = nullptr;
     for (;;) {
