@@ -303,3 +303,37 @@ TEST_CASE("c_library: a real autotools-style library built, captured and install
     CHECK(compiles.find("gcc -fPIC") != std::string::npos); // position-independent, through the wrapper
     CHECK(compiles.find("-ffile-prefix-map=" + work.string() + "=/kmpack/libtiny") != std::string::npos);
 }
+
+TEST_CASE("c_library: a failing library build names its line, step, log and command, and records nothing") {
+    test::TempDir dir;
+    fs::create_directories(dir / "libx");
+    write_file_atomic(dir / "libx/CMakeLists.txt", "");
+    ModuleSpec spec;
+    spec.name = "libx";
+    spec.origin = "modules.txt:1";
+    spec.local_path = dir / "libx";
+    spec.build = BuildKind::CMake;
+    ModuleWork m;
+    m.spec = &spec;
+    m.dirs = ModuleLayout{dir / "b/modules/libx"};
+    m.lib_dir = m.dirs.lib();
+    Toolchain toolchain;
+    toolchain.python.cc = {"gcc"};
+    toolchain.python.cxx = {"g++"};
+    toolchain.identity = "t";
+    ModuleOptions options{"/k/kmpack-capture", {}, 1, false, {}, dir / "cache"};
+    test::FakeRunner runner;
+    runner.on({"cmake", "-S"}, {"CMake Error at CMakeLists.txt:1: boom\n", {1, 0}, nullptr});
+    test::RecordingStatus status;
+    Host host{runner, status};
+    std::string log = m.dirs.log().string();
+    std::string error = error_of([&] { prepare_module(m, toolchain, options, host); });
+    REQUIRE(runner.matching({"cmake", "-S"}).size() == 1);
+    CHECK(error ==
+          "modules.txt:1: libx: the library's cmake configure failed (exit status 1)\n"
+          "  | CMake Error at CMakeLists.txt:1: boom\n"
+          "  full log: " + log + "\n  command: " +
+              shell_quote(runner.matching({"cmake", "-S"}).at(0).argv));
+    CHECK_FALSE(fs::exists(m.dirs.record()));
+    CHECK(runner.matching({"cmake", "--build"}).empty());
+}
