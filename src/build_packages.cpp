@@ -131,11 +131,18 @@ std::map<std::string, std::string> build_environment(const ModuleWork &m, const 
     if (!std::getenv("SOURCE_DATE_EPOCH") && !spec.env.count("SOURCE_DATE_EPOCH"))
         env["SOURCE_DATE_EPOCH"] = "315532800";
     // Keep the build directory out of the objects, so ids do not depend on it.
-    // The same for the libraries' prefixes, whose headers it compiles with.
+    // The same for the libraries' prefixes, whose headers it compiles with;
+    // also as a path relative to where its compiles run, which is how ccache
+    // with CCACHE_BASEDIR rewrites an -I below the build directory.
     std::string prefix_map;
     std::vector<std::pair<std::string, std::string>> maps = {{m.dirs.work.string(), spec.name}};
-    for (const ModuleWork *library : m.libraries)
+    for (const ModuleWork *library : m.libraries) {
         maps.emplace_back(library->dirs.work.string(), library->spec->name);
+        for (const fs::path &cwd : {m.package_dir, m.dirs.meson_build()})
+            if (!cwd.empty() && cwd.is_absolute())
+                if (std::string rel = library->dirs.work.lexically_relative(cwd).string(); rel.starts_with(".."))
+                    maps.emplace_back(rel, library->spec->name);
+    }
     for (const auto &[dir, name] : maps)
         if (dir.find_first_of(" \t\n'\"\\") == std::string::npos)
             prefix_map += (prefix_map.empty() ? "" : " ") + ("-ffile-prefix-map=" + dir + "=/kmpack/" + name);
@@ -261,7 +268,7 @@ void build_packages(std::vector<ModuleWork> &work, size_t first, const Toolchain
                 ++end;
         parallel_for(end - start, work[start].library() ? 1 : options.jobs, [&](size_t k) {
             size_t i = start + k;
-            outcomes.guard(i, [&] {
+            outcomes.work(i, [&] {
                 try {
                     prepare_module(work[i], toolchain, options, host);
                 } catch (const NoSpaceError &) {
@@ -272,8 +279,8 @@ void build_packages(std::vector<ModuleWork> &work, size_t first, const Toolchain
                         throw;
                     throw Error(std::string(e.what()) + "\n" + hint.substr(0, hint.size() - 1));
                 }
-                outcomes.clock(i);
             });
+            outcomes.end_build(i, !work[i].cached);
         });
         start = end;
     }

@@ -229,17 +229,24 @@ fs::path default_cpython_source(const fs::path &cache_dir, const std::string &ve
     // putting it there, so a failure to fetch only Debian's .dsc or patches
     // (a mirror without them) does not matter.
     auto tarball = find_tarball(download, wanted);
-    if (!result.ok() && !tarball) {
-        fs::remove_all(download, ec);
-        throw Error("fetching the CPython source with apt-get source " + package + " failed (" + result.describe() +
-                    ")\n" + log_tail(log, 8) + "  full log: " + log.string() + "\n  " + ways_out());
-    }
     if (!tarball) {
+        // Another release's tarball is the cause, whatever else apt-get
+        // failed to fetch (a mirror without the .dsc).
         auto other = find_tarball(download, package + "_");
         fs::remove_all(download, ec);
-        throw Error("apt-get source " + package + " gave " +
-                    (other ? other->filename().string() : std::string("no upstream tarball")) + ", not CPython " +
-                    release + " (the --python interpreter's release): " + ways_out());
+        if (other) {
+            std::string theirs = other->filename().string().substr(package.size() + 1);
+            theirs = theirs.substr(0, theirs.find(".orig.tar."));
+            throw Error("apt-get source " + package + " gave " + other->filename().string() + ", not CPython " +
+                        release + " (the --python interpreter's release): " + ways_out() +
+                        ", or give --python an interpreter of release " + theirs + " (Debian's is /usr/bin/python3)");
+        }
+        if (!result.ok())
+            throw Error("fetching the CPython source with apt-get source " + package + " failed (" +
+                        result.describe() + ")\n" + log_tail(log, 8) + "  full log: " + log.string() + "\n  " +
+                        ways_out());
+        throw Error("apt-get source " + package + " gave no upstream tarball, not CPython " + release +
+                    " (the --python interpreter's release): " + ways_out());
     }
     fs::path target = dir / tarball->filename();
     fs::rename(*tarball, target);

@@ -56,7 +56,7 @@ Toolchain prepare_interpreter(const PythonInfo &host, std::vector<ModuleWork> &w
         Toolchain own; // what the interpreter's own build is keyed on: the compiler
         own.python = t.host;
         own.identity = interpreter_toolchain(io.runner);
-        outcomes.guard(
+        outcomes.work(
             0,
             [&] {
                 fs::path lib = m.dirs.lib(); // in the build directory
@@ -75,9 +75,9 @@ Toolchain prepare_interpreter(const PythonInfo &host, std::vector<ModuleWork> &w
                 t.python = query_python(io.runner, layout.python.string());
                 if (t.python.version != host.version) // built before for another --python
                     throw Error(cpython_version_mismatch(*m.spec, t.python.version, host));
-                outcomes.clock(0);
             },
             /*fatal=*/true);
+        outcomes.end_build(0, !m.cached);
         t.built = true;
         t.interpreter_dir = m.dirs.work;
     }

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <optional>
 #include <set>
 
@@ -312,6 +313,7 @@ void check_stamped(const fs::path &stem) {
 } // namespace
 
 LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Host &host) {
+    auto start = std::chrono::steady_clock::now();
     BuildLayout layout{fs::absolute(build_dir)};
     BuildRecord record = load_build_record(layout);
     // Every set the link reads as its stamp recorded it, each checked once.
@@ -411,7 +413,8 @@ LinkResult link_python(const fs::path &build_dir, const LinkOptions &options, Ho
     linked += ", " + size_text(fs::file_size(result.python_km)) + (options.onefile ? " in one file" : "") +
               (options.debug ? " with debug information" : " stripped (debug information: " +
                                                                in_build(debug_info_path(out_dir), out_dir).string() + ")");
-    host.status.finish("python.km", linked);
+    host.status.finish("python.km", linked,
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     return result;
 }
 

@@ -253,6 +253,8 @@ Manifest parse_manifest(std::string_view text, const std::string &file,
     std::map<std::string, std::string> seen; // name -> origin
     std::string interpreter;                 // origin of the build=cpython line
     size_t line_number = 0;
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") // a byte-order mark, as some editors begin UTF-8 with
+        text.remove_prefix(3);
     for (std::string_view line : split_lines(text)) {
         ++line_number;
         std::string origin = file + ":" + std::to_string(line_number);
@@ -349,6 +351,9 @@ void add_cpython(Manifest &manifest, const std::string &source, const std::files
 
 Manifest load_manifest(const std::filesystem::path &file) {
     std::error_code ec;
+    if (std::filesystem::is_directory(file, ec))
+        throw Error(file.string() + ": a directory, not a modules.txt (give the path of the file, e.g. " +
+                    (file / "modules.txt").string() + ")");
     if (!std::filesystem::is_regular_file(file, ec))
         throw Error(file.string() + ": no such file (give the path of a modules.txt)");
     std::filesystem::path absolute = std::filesystem::absolute(file);

@@ -3,6 +3,7 @@
 #include "kmpack/error.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace kmpack {
 
@@ -22,7 +23,7 @@ void Outcomes::guard(size_t i, const std::function<void()> &fn, bool fatal) {
             modules_[i].state = ModuleState::Failed;
             modules_[i].error = e.what();
         }
-        status_.finish(modules_[i].name, std::string(to_string(ModuleState::Failed)));
+        status_.finish(modules_[i].name, std::string(to_string(ModuleState::Failed)), seconds(i));
         if (fatal || !keep_going_)
             throw;
     }
@@ -33,14 +34,48 @@ bool Outcomes::failed(size_t i) const {
     return modules_[i].failed();
 }
 
-void Outcomes::clock(size_t i) {
-    double now = status_.elapsed(modules_[i].name);
+void Outcomes::work(size_t i, const std::function<void()> &fn, bool fatal) {
+    auto start = std::chrono::steady_clock::now();
+    auto add = [&] {
+        double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::lock_guard<std::mutex> lock(mutex_);
+        modules_[i].seconds += s;
+    };
+    guard(
+        i,
+        [&] {
+            try {
+                fn();
+            } catch (...) {
+                add(); // before guard() reports the failure with the time
+                throw;
+            }
+            add();
+        },
+        fatal);
+    status_.idle(modules_[i].name);
+}
+
+double Outcomes::seconds(size_t i) const {
     std::lock_guard<std::mutex> lock(mutex_);
-    modules_[i].seconds = std::max(modules_[i].seconds, now);
+    return modules_[i].seconds;
+}
+
+void Outcomes::end_build(size_t i, bool built) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (modules_[i].failed())
+            return;
+        modules_[i].build_seconds = modules_[i].seconds;
+        modules_[i].announced = built;
+    }
+    if (built)
+        status_.finish(modules_[i].name, std::string(to_string(ModuleState::Built)), seconds(i));
 }
 
 void Outcomes::finish(size_t i, ModuleState state, std::vector<SoRecord> shared_objects, bool pure, bool library) {
     std::string status;
+    bool said;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         modules_[i].state = state;
@@ -48,8 +83,12 @@ void Outcomes::finish(size_t i, ModuleState state, std::vector<SoRecord> shared_
         modules_[i].pure = pure;
         modules_[i].library = library;
         status = modules_[i].status();
+        said = modules_[i].announced && state == ModuleState::Built;
     }
-    status_.finish(modules_[i].name, status);
+    if (said)
+        status_.idle(modules_[i].name);
+    else
+        status_.finish(modules_[i].name, status, seconds(i));
 }
 
 std::string ModuleOutcome::status() const {

@@ -66,8 +66,12 @@ std::vector<ModuleWork> module_work(const Manifest &manifest, const BuildLayout 
 
 std::vector<ModuleOutcome> initial_outcomes(const std::vector<ModuleWork> &work) {
     std::vector<ModuleOutcome> out;
-    for (const auto &m : work)
-        out.push_back({m.spec->name, ModuleState::Built, "", m.dirs.log(), 0, {}});
+    for (const auto &m : work) {
+        ModuleOutcome o;
+        o.name = m.spec->name;
+        o.log = m.dirs.log();
+        out.push_back(std::move(o));
+    }
     return out;
 }
 
@@ -94,7 +98,7 @@ std::vector<DiscoveredSo> discover_all(std::vector<ModuleWork> &work, const std:
                                        Outcomes &outcomes, Status &status) {
     std::vector<DiscoveredSo> found;
     for (size_t i = 0; i < work.size(); ++i)
-        outcomes.guard(i, [&] {
+        outcomes.work(i, [&] {
             if (work[i].library())
                 return; // static archives, which python.km's link takes as a system library's
             status.phase(work[i].spec->name, "analyse");
@@ -112,6 +116,21 @@ std::vector<DiscoveredSo> discover_all(std::vector<ModuleWork> &work, const std:
         if (!error.empty())
             outcomes.guard(so.module, [&] { throw Error(error); });
     }
+    // A library line's -L is the link's own (BuildRecord::libraries, searched
+    // first), and kept out of the artifacts, which stay the same wherever the
+    // build directory is; it is still searched for what a .so overrides.
+    for (DiscoveredSo &so : found) {
+        auto in_library = [&](const fs::path &dir) {
+            return std::any_of(work.begin(), work.end(),
+                               [&](const ModuleWork &w) { return w.library() && is_within(dir, w.dirs.work); });
+        };
+        std::vector<fs::path> prefixes;
+        for (const auto &dir : so.link.lib_dirs)
+            if (in_library(dir))
+                prefixes.push_back(dir);
+        std::erase_if(so.link.lib_dirs, in_library);
+        so.link.search_dirs.insert(so.link.search_dirs.begin(), prefixes.begin(), prefixes.end());
+    }
     for (const PathClash &clash : find_path_clashes(found))
         outcomes.guard(found[clash.second].module, [&] { throw Error(describe_clash(clash, found, work)); });
     for (const FileClash &clash : find_file_clashes(work))
@@ -128,7 +147,7 @@ std::vector<PostprocessedSo> postprocess_all(const std::vector<DiscoveredSo> &fo
     parallel_for(found.size(), jobs, [&](size_t i) {
         const DiscoveredSo &so = found[i];
         const ModuleWork &m = work[so.module];
-        outcomes.guard(so.module, [&] {
+        outcomes.work(so.module, [&] {
             std::string damage;
             if (auto current =
                     current_artifacts(so.link.output, so.md5, ids.digests[i], ids.stamps[so.module], &damage)) {
@@ -142,7 +161,6 @@ std::vector<PostprocessedSo> postprocess_all(const std::vector<DiscoveredSo> &fo
             }
             status.phase(m.spec->name, "rename");
             done[i] = postprocess_so(so, m.dirs.work, ids.digests[i], ids.siblings, ids.stamps[so.module], true);
-            outcomes.clock(so.module);
             status.note(m.spec->name + ": " + so.rel_path + ": " + std::to_string(done[i].exports) + " exports, " +
                             std::to_string(done[i].globals) + " globals renamed, " +
                             std::to_string(done[i].objects) + " objects",
@@ -228,7 +246,7 @@ void link_if_stale(const BuildOptions &options, const BuildLayout &layout, const
             // even when nothing is linked again.
             for (const fs::path &stale : remove_stale_temporaries(out_dir))
                 host.status.note("removed " + stale.string() + ", left by a kmpack that was killed", true);
-            host.status.finish("python.km", "up to date");
+            host.status.finish("python.km", "up to date", 0);
             result.link.python_km = out_dir / "python.km";
             return;
         }

@@ -31,14 +31,6 @@ Progress::~Progress() {
 std::string Progress::good(const std::string &s) const { return color_ ? "\033[32m" + s + "\033[0m" : s; }
 std::string Progress::bad(const std::string &s) const { return color_ ? "\033[31m" + s + "\033[0m" : s; }
 
-double Progress::elapsed(const std::string &module) const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = started_.find(module);
-    if (it == started_.end())
-        return 0;
-    return std::chrono::duration<double>(Clock::now() - it->second).count();
-}
-
 void Progress::clear_locked() {
     if (style_ != ProgressStyle::Live || drawn_ == 0)
         return;
@@ -70,16 +62,25 @@ void Progress::print_locked(const std::string &line) {
 
 void Progress::phase(const std::string &module, const std::string &what) {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto now = Clock::now();
-    started_.emplace(module, now);
-    running_[module] = {what, started_[module]};
-    if (style_ == ProgressStyle::Plain && verbosity_ != Verbosity::Quiet)
+    auto [it, added] = running_.try_emplace(module, Running{what, Clock::now()});
+    if (!added)
+        it->second.phase = what; // the clock shown runs from when the module went back to work
+    // A phase said once per module: the renaming of 76 .so is one line.
+    if (style_ == ProgressStyle::Plain && verbosity_ != Verbosity::Quiet && said_[module] != what) {
+        said_[module] = what;
         print_locked(module + ": " + what);
+    }
     else
         redraw_locked();
 }
 
-void Progress::finish(const std::string &module, const std::string &status) {
+void Progress::idle(const std::string &module) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (running_.erase(module))
+        redraw_locked();
+}
+
+void Progress::finish(const std::string &module, const std::string &status, double seconds) {
     std::lock_guard<std::mutex> lock(mutex_);
     running_.erase(module);
     if (verbosity_ == Verbosity::Quiet && status != "failed") {
@@ -87,8 +88,6 @@ void Progress::finish(const std::string &module, const std::string &status) {
         return;
     }
     char line[256];
-    auto it = started_.find(module);
-    double seconds = it == started_.end() ? 0 : std::chrono::duration<double>(Clock::now() - it->second).count();
     std::string word = status == "failed" ? bad(status) : good(status);
     std::snprintf(line, sizeof line, "%s: %s (%.1fs)", module.c_str(), word.c_str(), seconds);
     print_locked(line);

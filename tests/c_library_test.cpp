@@ -208,6 +208,10 @@ TEST_CASE("c_library: a package built after library lines: their environment, pr
     CHECK(env.at("PKG_CONFIG_PATH").starts_with(prefix + "/lib/pkgconfig:"));
     CHECK(env.at("CFLAGS").find("-ffile-prefix-map=" + (dir / "b/modules/libx").string() + "=/kmpack/libx") !=
           std::string::npos);
+    // As ccache (CCACHE_BASEDIR) rewrites the -I: relative to where the compiles run.
+    pkg.package_dir = dir / "b/modules/pkg/src";
+    CHECK(build_environment(pkg, {}).at("CFLAGS").find("-ffile-prefix-map=../../libx=/kmpack/libx") !=
+          std::string::npos);
     // A library line's own build sees only the ones before it.
     auto own = build_environment(lib, {});
     CHECK_FALSE(own.count("PKG_CONFIG_PATH"));

@@ -113,6 +113,17 @@ TEST_CASE("cpython_source: no source to be had says so, with the two ways out") 
     CHECK_THROWS_WITH(default_cpython_source(dir / "cache", "3.11", "3.11.2", dir / "etc", runner, status),
                       Catch::Contains("gave python3.11_3.11.9.orig.tar.xz, not CPython 3.11.2"));
 
+    // Another release, and apt-get fails on the .dsc the mirror lacks (pyenv's
+    // 3.11.7 as --python, Debian's 3.11.2 in the archive): the release is the cause.
+    runner.on({"apt-get", "-q"}, {"E: Failed to fetch .../python3.11_3.11.2-6.dsc  404  Not Found\n", {100, 0},
+                                  [](const Command &c) {
+                                      if (std::find(c.argv.begin(), c.argv.end(), "source") != c.argv.end())
+                                          write_file_atomic(c.cwd / "python3.11_3.11.2.orig.tar.gz", "other");
+                                  }});
+    CHECK_THROWS_WITH(default_cpython_source(dir / "cache", "3.11", "3.11.7", dir / "etc", runner, status),
+                      Catch::Contains("gave python3.11_3.11.2.orig.tar.gz, not CPython 3.11.7") &&
+                          !Catch::Contains("failed") && Catch::Contains("--python an interpreter of release 3.11.2"));
+
     // No deb entry to derive from.
     fs::create_directories(dir / "empty");
     CHECK_THROWS_WITH(default_cpython_source(dir / "cache", "3.11", "3.11.2", dir / "empty", runner, status),

@@ -71,9 +71,19 @@ void RecordingStatus::phase(const std::string &module, const std::string &what) 
     lines_.push_back(module + ": " + what);
 }
 
-void RecordingStatus::finish(const std::string &module, const std::string &status) {
+void RecordingStatus::finish(const std::string &module, const std::string &status, double seconds) {
     std::lock_guard<std::mutex> lock(mutex_);
     lines_.push_back(module + ": " + status);
+    seconds_.emplace_back(module, seconds);
+}
+
+std::vector<double> RecordingStatus::seconds(const std::string &module) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<double> out;
+    for (const auto &[m, s] : seconds_)
+        if (m == module)
+            out.push_back(s);
+    return out;
 }
 
 void RecordingStatus::note(const std::string &line, bool) {

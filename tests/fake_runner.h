@@ -45,14 +45,17 @@ private:
 class RecordingStatus : public Status {
 public:
     void phase(const std::string &module, const std::string &what) override;
-    void finish(const std::string &module, const std::string &status) override;
+    void finish(const std::string &module, const std::string &status, double seconds) override;
+    void idle(const std::string &) override {}
     void note(const std::string &line, bool verbose = false) override;
     void always(const std::string &line) override;
-    double elapsed(const std::string &) const override { return 0; }
     std::vector<std::string> lines() const;
+    // The seconds each finish() said, by module, in order.
+    std::vector<double> seconds(const std::string &module) const;
 
 private:
     std::vector<std::string> lines_;
+    std::vector<std::pair<std::string, double>> seconds_;
     mutable std::mutex mutex_;
 };
 

@@ -116,9 +116,21 @@ TEST_CASE("manifest: local sources must exist") {
           std::string::npos);
 }
 
-TEST_CASE("manifest: load_manifest names a missing file") {
+TEST_CASE("manifest: load_manifest names a missing file, and a directory given for the file") {
     CHECK_THROWS_WITH(load_manifest("/nonexistent/modules.txt"),
                       "/nonexistent/modules.txt: no such file (give the path of a modules.txt)");
+    test::TempDir dir;
+    CHECK_THROWS_WITH(load_manifest(dir.path()),
+                      dir.path().string() + ": a directory, not a modules.txt (give the path of the file, e.g. " +
+                          (dir / "modules.txt").string() + ")");
+}
+
+TEST_CASE("manifest: a UTF-8 byte-order mark at the start (as some editors write) is not part of the first name") {
+    Manifest m = parse_manifest("\xEF\xBB\xBFkmhello /src/kmhello\n", "modules.txt", "/src", false);
+    REQUIRE(m.modules.size() == 1);
+    CHECK(m.modules[0].name == "kmhello");
+    // Anywhere else it is a character like any other: not a name character.
+    CHECK(error_of("a /src/a\n\xEF\xBB\xBF" "b /src/b\n").rfind("modules.txt:2: module name", 0) == 0);
 }
 
 TEST_CASE("glob_match") {

@@ -9,6 +9,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 using namespace kmpack;
 
 namespace {
@@ -98,4 +102,56 @@ TEST_CASE("outcomes: without -k the first failure ends the build") {
     FakeBuild b;
     CHECK_THROWS_WITH(run_build(b.options, b.host), Catch::StartsWith("b: the package's build failed"));
     CHECK(b.runner.matching({"fakepython", "setup.py"}).size() == 2);
+}
+
+TEST_CASE("outcomes: a module's time is its own work, not its wait, and its built line comes when its build ends") {
+    test::RecordingStatus status;
+    Outcomes o(named({"a", "b"}), /*keep_going=*/true, status);
+    auto nap = [](int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
+    o.work(0, [&] { nap(60); });
+    o.end_build(0, /*built=*/true);
+    CHECK(status.lines() == std::vector<std::string>{"a: built"}); // at once, not at the end
+    nap(300);                                                       // waits for the others: not its time
+    o.work(0, [&] { nap(40); });                                    // its renaming
+    o.finish(0, ModuleState::Built, {});
+    CHECK(status.lines() == std::vector<std::string>{"a: built"}); // said once
+    REQUIRE(status.seconds("a").size() == 1);
+    CHECK(status.seconds("a")[0] >= 0.06);
+    CHECK(status.seconds("a")[0] < 0.2);
+    const ModuleOutcome &a = o.modules()[0];
+    CHECK(a.build_seconds == status.seconds("a")[0]); // the summary's build column is what the line said
+    CHECK(a.seconds >= 0.1);
+    CHECK(a.seconds < 0.3);
+
+    // Found current: no line when its build stage ends, one at the end with all its time.
+    o.work(1, [&] { nap(20); });
+    o.end_build(1, /*built=*/false);
+    CHECK(status.lines().size() == 1);
+    o.work(1, [&] { nap(20); });
+    o.finish(1, ModuleState::UpToDate, {});
+    CHECK(status.lines().back() == "b: up to date");
+    CHECK(status.seconds("b").at(0) >= 0.04);
+    CHECK(status.seconds("b").at(0) < 0.3);
+}
+
+TEST_CASE("outcomes: a failure reports the time the module worked, including the failing step") {
+    test::RecordingStatus status;
+    Outcomes o(named({"a"}), /*keep_going=*/true, status);
+    o.work(0, [] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        throw Error("a: broke");
+    });
+    CHECK(status.lines() == std::vector<std::string>{"a: failed"});
+    CHECK(status.seconds("a").at(0) >= 0.05);
+}
+
+TEST_CASE("outcomes: run_build prints a module's built line before the next module's build starts") {
+    FakeBuild b;
+    b.options.keep_going = true;
+    run_build(b.options, b.host);
+    std::vector<std::string> lines = b.status.lines();
+    auto at = [&](const std::string &line) { return std::find(lines.begin(), lines.end(), line) - lines.begin(); };
+    CHECK(std::count(lines.begin(), lines.end(), "a: built") == 1);
+    CHECK(at("a: built") < at("b: check")); // -j1: a's line, then b's work
+    CHECK(at("b: failed") < static_cast<long>(lines.size()));
 }

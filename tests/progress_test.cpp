@@ -11,12 +11,14 @@ TEST_CASE("progress: plain output is a line per event") {
         Progress p(out, ProgressStyle::Plain, Verbosity::Normal, false);
         p.phase("a", "fetch");
         p.phase("a", "build");
+        p.idle("a");
+        p.phase("a", "build"); // its next .so: the same phase, not said again
         p.note("detail", true);
         p.note("info");
-        p.finish("a", "built");
+        p.finish("a", "built", 1.3);
     }
     std::string s = out.str();
-    CHECK(s.rfind("a: fetch\na: build\ninfo\na: built (", 0) == 0);
+    CHECK(s == "a: fetch\na: build\ninfo\na: built (1.3s)\n"); // the seconds it is told: its own work
     CHECK(s.find("detail") == std::string::npos);
     CHECK(s.find('\033') == std::string::npos);
 }
@@ -27,8 +29,8 @@ TEST_CASE("progress: -q keeps failures and always-lines only, and -v shows detai
         Progress p(quiet, ProgressStyle::Plain, Verbosity::Quiet, false);
         p.phase("a", "build");
         p.note("info");
-        p.finish("a", "built");
-        p.finish("b", "failed");
+        p.finish("a", "built", 1.3);
+        p.finish("b", "failed", 0);
         p.always("done");
     }
     CHECK(quiet.str().rfind("b: failed (", 0) == 0);
@@ -47,11 +49,28 @@ TEST_CASE("progress: live lines are redrawn in place and cleared at the end, and
         Progress p(out, ProgressStyle::Live, Verbosity::Normal, true);
         p.phase("a", "build");
         p.phase("b", "fetch");
-        p.finish("a", "built");
+        p.finish("a", "built", 1.3);
     }
     std::string s = out.str();
     CHECK(s.find("  a                    build") != std::string::npos);
     CHECK(s.find("\033[2A\033[J") != std::string::npos); // two live lines replaced
     CHECK(s.find("\033[32mbuilt\033[0m") != std::string::npos);
     CHECK(s.substr(s.size() - 7) == "\033[1A\033[J"); // b's line cleared at the end
+}
+
+TEST_CASE("progress: a module that waits leaves the live lines until its next phase") {
+    std::ostringstream out;
+    {
+        Progress p(out, ProgressStyle::Live, Verbosity::Normal, false);
+        p.phase("a", "build");
+        p.phase("b", "build");
+        p.idle("a");
+        std::string before = out.str();
+        p.note("x");
+        std::string redrawn = out.str().substr(before.size());
+        CHECK(redrawn.find("  b ") != std::string::npos);
+        CHECK(redrawn.find("  a ") == std::string::npos); // a waits: not shown as running
+        p.phase("a", "rename");
+        CHECK(out.str().find("  a                    rename") != std::string::npos);
+    }
 }

@@ -21,7 +21,9 @@ struct ModuleOutcome {
     ModuleState state = ModuleState::Built;
     std::string error; // when failed
     std::filesystem::path log;
-    double seconds = 0;
+    double seconds = 0;       // its own work: building, analysing, renaming; not waiting
+    double build_seconds = 0; // of which its build stage: check, fetch, build (the rest: analyse, rename)
+    bool announced = false;   // its "built" line was printed when its build ended
     std::vector<SoRecord> shared_objects;
     bool pure = false; // its build made no .so at all: a pure-Python package
     bool library = false; // a C library line (build=cmake, autotools, meson): static archives, no Python
@@ -39,10 +41,15 @@ public:
     // from it fails the module, and is rethrown unless keep_going; always
     // with `fatal` (a step nothing else can go on without).
     void guard(size_t i, const std::function<void()> &fn, bool fatal = false);
+    // guard(), and the time `fn` took is module i's own work (summed: two
+    // .so of one module renamed at once count twice, as two jobs' work).
+    void work(size_t i, const std::function<void()> &fn, bool fatal = false);
     bool failed(size_t i) const;
-    // Takes the module's time so far from the status (its clock runs from its first phase).
-    void clock(size_t i);
-    // Sets what a finished module reports.
+    // Module i's build stage ended (its package was built, or found
+    // current): its time so far is its build time. When `built`, its
+    // "built" line is printed now, not when the whole build ends.
+    void end_build(size_t i, bool built);
+    // Sets what a finished module reports; printed unless built() said it.
     void finish(size_t i, ModuleState state, std::vector<SoRecord> shared_objects, bool pure = false,
                 bool library = false);
     bool keep_going() const { return keep_going_; }
@@ -52,6 +59,8 @@ public:
     std::vector<ModuleOutcome> take() { return std::move(modules_); }
 
 private:
+    double seconds(size_t i) const;
+
     std::vector<ModuleOutcome> modules_;
     bool keep_going_;
     Status &status_;

@@ -26,10 +26,10 @@ public:
     ~Progress() override;
 
     void phase(const std::string &module, const std::string &what) override;
-    void finish(const std::string &module, const std::string &status) override;
+    void finish(const std::string &module, const std::string &status, double seconds) override;
+    void idle(const std::string &module) override;
     void note(const std::string &line, bool verbose = false) override;
     void always(const std::string &line) override;
-    double elapsed(const std::string &module) const override;
     // Green/red words when colour is on.
     std::string good(const std::string &s) const;
     std::string bad(const std::string &s) const;
@@ -49,8 +49,8 @@ private:
     Verbosity verbosity_;
     bool color_;
     mutable std::mutex mutex_;
-    std::map<std::string, Running> running_;
-    std::map<std::string, Clock::time_point> started_;
+    std::map<std::string, Running> running_; // the modules at work now, each since its phase began
+    std::map<std::string, std::string> said_; // the last phase printed of each module (plain)
     size_t drawn_ = 0; // live lines on screen
     bool stopping_ = false;
     std::condition_variable wake_;
