@@ -20,7 +20,7 @@
 #   CANDIDATE      another postprocess_bench binary (built from a patched tree)
 #                  to measure in the same runs as this tree's; it must write
 #                  the same artifacts
-#   SKIP=a,b       sections to skip: dlsym, examples, import, link, libc, large
+#   SKIP=a,b       sections to skip: dlsym, examples, import, link, libc, cache, large
 set -euo pipefail
 export LC_ALL=C
 
@@ -423,6 +423,42 @@ if ! skipped libc; then
         done
     done
     report compare "kmpack link, whole command (--libc=all vs --libc=used)" libc-link all used
+fi
+
+# ---------------------------------------------------------------- module cache
+# The examples built cold (an empty module cache of their own; the per-user
+# cache's interpreter and CPython source, so neither is built or fetched)
+# against a fresh build directory with that cache warm, one run each; and
+# the warm build's link alone (kmpack link of the same build directory).
+if ! skipped cache; then
+    say "module cache: the examples cold, then into a fresh build directory with the cache warm"
+    user_cache=${KMPACK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kmpack}
+    mc=$out/module-cache
+    rm -rf -- "$mc"
+    mkdir -p -- "$mc/cache" "$user_cache/interpreters" "$user_cache/sources"
+    ln -s "$user_cache/interpreters" "$mc/cache/interpreters"
+    ln -s "$user_cache/sources" "$mc/cache/sources"
+    for side in cold warm; do
+        t0=$(now)
+        (unset KMPACK_NO_MODULE_CACHE; "$kmpack" build "$repo/modules.txt" --python "$py" -B "$mc/$side" -j "$jobs" \
+            --cache-dir "$mc/cache" --progress=plain) >"$mc/$side.log" 2>&1 ||
+            { tail -30 "$mc/$side.log" >&2; die "kmpack build of the examples ($side cache) failed"; }
+        t1=$(now)
+        report add cache "$side" "$(secs "$t0" "$t1")"
+    done
+    fetched=$(grep -cE '  fetched from cache(, pure Python)?$' "$mc/warm.log" || true)
+    modules=$(grep -cE '^[A-Za-z0-9_.-]+ +[0-9]+ +[0-9]+ +[0-9.]+s  ' "$mc/warm.log" || true)
+    [[ $fetched == "$modules" ]] || die "the warm build fetched $fetched of $modules modules (log: $mc/warm.log)"
+    "$mc/warm/dist/python.km" "$repo/examples/smoke.py" >/dev/null || die "the warm build's python.km fails smoke.py"
+    t0=$(now)
+    "$kmpack" link -B "$mc/warm" -o "$mc/relinked" -j "$jobs" >"$mc/link.log" 2>&1 ||
+        { tail -30 "$mc/link.log" >&2; die "kmpack link of the warm build failed"; }
+    t1=$(now)
+    report add cache link "$(secs "$t0" "$t1")"
+    report value "module cache: entries of the examples" "$(du -sm "$mc/cache/modules" | cut -f1)" MB
+    report compare "examples into a fresh build directory (warm module cache vs cold)" cache warm cold \
+        --min-ratio 10 --goal "warm <= 0.1 x cold"
+    report compare "the warm build's link alone vs the whole warm build" cache link warm
 fi
 
 # ---------------------------------------------------------------- large package

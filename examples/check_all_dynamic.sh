@@ -33,6 +33,19 @@ trap cleanup EXIT
 
 lib="$work/lib"   # shared build-lib: all packages importable together
 mkdir -p -- "$lib"
+# The Rust examples' crates: Debian's, offline, as kmpack's build takes them
+# (docs/design.md, "Rust extensions"): cargo finds this above each copy.
+mkdir -p -- "$work/.cargo"
+cat >"$work/.cargo/config.toml" <<'TOML'
+[net]
+offline = true
+
+[source.crates-io]
+replace-with = "debian"
+
+[source.debian]
+directory = "/usr/share/cargo/registry"
+TOML
 
 # kmcodec is built against libkmcodec, a C library from source (in
 # modules.txt a library line): built here static-only, as kmpack builds it.

@@ -16,6 +16,10 @@ packages=(
   clang libclang-rt-14-dev meson python3-mesonpy
   # The examples compiled with mypyc (examples/kmmypyc) and pybind11 (examples/kmpybind).
   python3-mypy pybind11-dev python3-pybind11
+  # The PyO3 examples (examples/kmrusta, examples/kmrustb): Debian's Rust
+  # toolchain, setuptools-rust, and pyo3 with the crates it needs in
+  # Debian's crate registry (/usr/share/cargo/registry), for cargo offline.
+  cargo rustc librust-pyo3-dev python3-setuptools-rust
   # Compiler launchers (--launcher): the end-to-end tests of ccache and distcc.
   ccache distcc
   # CI builds kmpack once with clang (scripts/test.sh --clang): the clang of

@@ -9,10 +9,12 @@
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/parallel.h"
+#include "kmpack/rust_build.h"
 #include "kmpack/source.h"
 #include "kmpack/wheel.h"
 
 #include <cstdlib>
+#include <llvm/ADT/StringRef.h>
 
 namespace kmpack {
 
@@ -52,6 +54,8 @@ void run_package_build(ModuleWork &m, const Toolchain &toolchain, const ModuleOp
     host.status.phase(m.spec->name, kind == BuildKind::SetupPy ? "build" : "build/pip");
     Command c = package_build_command(m, kind, toolchain.python, toolchain.tools(), options.capture_tool,
                                       options.launcher);
+    if (uses_cargo(m.package_dir))
+        prepare_cargo(m.dirs, options.capture_tool);
     CommandResult result = host.runner.run(c);
     if (!result.ok()) {
         std::string tail = log_tail(m.dirs.log(), 15);
@@ -98,21 +102,49 @@ void run_library_build(ModuleWork &m, const Toolchain &toolchain, const ModuleOp
         append_file(m.dirs.log(), "kmpack: removed " + r + ": a shared library, which python.km cannot link\n");
 }
 
-// The library lines after `m` in `work`, for a failed build's message: its
-// build did not see them.
+// The library lines after `m` in `work` whose name (less a leading "lib":
+// "xslt" for libxslt) its build log mentions, for a failed build's message:
+// its build did not see them.
 std::string later_libraries_hint(const ModuleWork &m, const std::vector<ModuleWork> &work) {
+    std::string log;
+    try {
+        log = llvm::StringRef(read_file(m.dirs.log())).lower();
+    } catch (const Error &) {
+        return "";
+    }
     std::string names;
     bool after = false;
     for (const auto &w : work) {
-        if (&w == &m)
+        if (&w == &m) {
             after = true;
-        else if (after && w.library())
+            continue;
+        }
+        std::string stem = llvm::StringRef(w.spec->name).lower();
+        if (stem.size() > 3 && stem.starts_with("lib"))
+            stem.erase(0, 3);
+        if (after && w.library() && log.find(stem) != std::string::npos)
             names += (names.empty() ? "" : ", ") + w.spec->origin + " (" + w.spec->name + ")";
     }
     if (names.empty())
         return "";
     return "  note: the library lines " + names + " come after " + m.spec->origin +
            ", so its build did not see them; if it needs one, move that line above it\n";
+}
+
+// The module's entry in the module cache, fetched into its work directory
+// in place of a build: true when it was, with a record of this key.
+bool fetch_from_cache(ModuleWork &m, const ModuleOptions &options, Host &host) {
+    if (!options.module_cache || options.forced(m.spec->name))
+        return false;
+    host.status.phase(m.spec->name, "fetch from cache");
+    if (!options.module_cache->fetch(m.spec->name, m.key, m.dirs.work))
+        return false;
+    auto recorded = recorded_build(m.dirs.work);
+    if (!recorded || recorded->key != m.key)
+        return false; // not an entry this kmpack stored: built over
+    m.package_dir = m.dirs.work / recorded->package_dir;
+    m.cached = m.fetched = true;
+    return true;
 }
 
 } // namespace
@@ -185,6 +217,13 @@ Command package_build_command(const ModuleWork &m, BuildKind kind, const PythonI
             path += (path.empty() ? "" : ":") + dir;
         c.env["PYTHONPATH"] = path;
     }
+    // A Rust extension: cargo offline, rustc's links through the wrapper.
+    if (uses_cargo(m.package_dir)) {
+        for (auto &[var, value] :
+             rust_environment(m.dirs, m.spec->name, find_rust_tools(m.spec->env), m.dirs.rust_linker(), m.spec->env))
+            c.env[var] = value;
+        c.env[kCaptureLinkerEnv] = launcher_env_value(py.cc); // what the link named kCaptureLinkerName runs
+    }
     if (kind == BuildKind::SetupPy) {
         c.argv = {py.executable, "setup.py",       "build", "--build-lib", m.dirs.lib().string(),
                   "--build-temp", m.dirs.temp().string()};
@@ -226,6 +265,14 @@ void prepare_module(ModuleWork &m, const Toolchain &toolchain, const ModuleOptio
         }
         host.status.note(spec.name + ": " + damage + "; building " + spec.name + " again");
         m.damaged = true;
+    }
+    // Not a library line: its prefix (.pc files, *-config scripts) names
+    // the build directory it was installed into.
+    if (spec.build != BuildKind::CPython && !m.library()) {
+        m.cache_key = m.key;
+        m.cache_tree = m.dirs.work;
+        if (fetch_from_cache(m, options, host))
+            return;
     }
     std::error_code rm;
     fs::remove_all(m.dirs.work, rm);

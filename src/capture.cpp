@@ -130,7 +130,22 @@ std::vector<CaptureRecord> read_capture_log(const std::filesystem::path &log) {
 }
 
 int capture_main(int argc, char **argv) {
-    if (argc < 2) {
+    // Run as a linker (kCaptureLinkerName), the tool comes from the environment.
+    std::vector<std::string> linker;
+    bool as_linker = argc >= 1 && std::filesystem::path(argv[0]).filename() == kCaptureLinkerName;
+    if (as_linker) {
+        const char *value = std::getenv(kCaptureLinkerEnv);
+        try {
+            linker = nlohmann::json::parse(value ? value : "").get<std::vector<std::string>>();
+        } catch (const nlohmann::json::exception &) {
+        }
+        if (linker.empty() || linker.front().empty()) {
+            std::cerr << "kmpack-capture: run as " << kCaptureLinkerName << ", but $" << kCaptureLinkerEnv
+                      << " names no compiler driver (a JSON array of words): " << (value ? value : "") << "\n";
+            return 2;
+        }
+    }
+    if (!as_linker && argc < 2) {
         std::cerr << "kmpack-capture: usage: kmpack-capture REAL-TOOL [ARGS...]\n"
                      "  Runs REAL-TOOL with ARGS and appends {cwd, argv} to $" << kCaptureLogEnv
                   << ".\n  A compile runs through the launcher in $" << kCaptureLauncherEnv
@@ -148,7 +163,8 @@ int capture_main(int argc, char **argv) {
         return 2;
     }
     CaptureRecord record;
-    record.argv.assign(argv + 1, argv + argc);
+    record.argv = linker;
+    record.argv.insert(record.argv.end(), argv + 1, argv + argc);
     record.cwd = std::filesystem::current_path();
     Command command;
     // The log keeps the compiler's own argv: what the launcher runs.
@@ -161,6 +177,9 @@ int capture_main(int argc, char **argv) {
                      ("link-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".map");
         command.argv.push_back("-Wl,-Map=" + record.map.string());
     }
+    // In the package build's process group, so that kmpack's guard, which
+    // kills that group, takes the compiler's own cc1, as and ld with it.
+    command.own_group = false;
     CommandResult result;
     try {
         SystemRunner runner;

@@ -164,6 +164,8 @@ std::string_view to_string(ModuleState state) {
         return "built";
     case ModuleState::UpToDate:
         return "up to date";
+    case ModuleState::Fetched:
+        return "fetched from cache";
     case ModuleState::Failed:
         return "failed";
     }

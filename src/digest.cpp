@@ -54,6 +54,23 @@ std::string md5_file(const std::filesystem::path &path) {
     return finish_hex(ctx);
 }
 
+Md5Stream::Md5Stream() : ctx_(md5_context().release()) {}
+
+Md5Stream::~Md5Stream() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX *>(ctx_)); }
+
+void Md5Stream::update(std::string_view bytes) {
+    if (EVP_DigestUpdate(static_cast<EVP_MD_CTX *>(ctx_), bytes.data(), bytes.size()) != 1)
+        throw Error("OpenSSL: MD5 failed");
+}
+
+std::string Md5Stream::hex() {
+    Context ctx(static_cast<EVP_MD_CTX *>(ctx_), EVP_MD_CTX_free);
+    ctx_ = nullptr;
+    std::string out = finish_hex(ctx);
+    ctx_ = ctx.release();
+    return out;
+}
+
 Fingerprint fingerprint_of(std::string_view bytes) { return {bytes.size(), md5_hex(bytes)}; }
 
 Fingerprint fingerprint(const std::filesystem::path &path) {

@@ -11,17 +11,30 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <thread>
 
 namespace kmpack {
+
+namespace {
+
+const char *const kUnseenLink = ": in the installed package, but kmpack saw no link make it (linked outside the "
+                                "capture wrapper, or copied in ready-made): it has no objects to take apart";
+
+} // namespace
 
 std::vector<DiscoveredSo> discover_shared_objects(const fs::path &work, const fs::path &lib_dir,
                                                        const std::vector<SkipRule> &skip,
                                                        const std::vector<fs::path> &search_dirs,
                                                        std::vector<std::string> &notes) {
     auto records = read_capture_log(ModuleLayout{work}.capture_log());
-    if (auto built_in = recorded_work(work); built_in && !built_in->empty() && *built_in != fs::absolute(work))
-        rebase_capture_records(records, *built_in, fs::absolute(work)); // the build directory moved
+    // The build directory moved (a module fetched from the cache is one
+    // built elsewhere); not when it is reached through another path to the
+    // same directory (a cache directory through a symbolic link).
+    std::error_code same;
+    if (auto built_in = recorded_work(work); built_in && !built_in->empty() && *built_in != fs::absolute(work) &&
+                                             !fs::equivalent(*built_in, work, same))
+        rebase_capture_records(records, *built_in, fs::absolute(work));
     auto links = reconstruct_links(records, work, search_dirs);
     // Each linked .so hashed once, on every core.
     std::vector<std::string> md5(links.size());
@@ -41,6 +54,32 @@ std::vector<DiscoveredSo> discover_shared_objects(const fs::path &work, const fs
         for (const auto &e : fs::recursive_directory_iterator(lib_dir))
             if (e.is_regular_file() && e.path().extension() == ".so")
                 installed.emplace(md5_file(e.path()), relative_below(e.path(), lib_dir));
+    // A .so in the installed tree that no captured link made: linked outside
+    // the wrapper (a build tool that ignores CC and LDSHARED), or copied in
+    // ready-made. kmpack has no objects to take it apart.
+    std::set<fs::path> outputs;
+    std::set<std::string> linked_md5;
+    for (size_t i = 0; i < links.size(); ++i)
+        if (!md5[i].empty())
+            outputs.insert(links[i].output), linked_md5.insert(md5[i]);
+    if (fs::exists(lib_dir, ec)) {
+        std::vector<fs::path> unseen;
+        for (const auto &e : fs::recursive_directory_iterator(lib_dir))
+            if (e.is_regular_file() && e.path().extension() == ".so" && !outputs.count(e.path()))
+                unseen.push_back(e.path());
+        std::sort(unseen.begin(), unseen.end());
+        std::map<std::string, std::string> hashed; // path -> MD5, of the files hashed above
+        for (const auto &[sum, rel] : installed)
+            hashed.emplace(rel, sum);
+        for (const auto &so : unseen) {
+            std::string rel = relative_below(so, lib_dir);
+            bool skipped =
+                std::any_of(skip.begin(), skip.end(), [&](const SkipRule &r) { return glob_match(r.glob, rel); });
+            auto known = hashed.find(rel);
+            if (!skipped && !linked_md5.count(known != hashed.end() ? known->second : md5_file(so)))
+                notes.push_back(rel + kUnseenLink);
+        }
+    }
     std::vector<DiscoveredSo> found;
     for (size_t i = 0; i < links.size(); ++i) {
         auto &link = links[i];
@@ -94,11 +133,16 @@ std::vector<DiscoveredSo> discover_module(ModuleWork &m, size_t index, const std
                     m.dirs.log().string());
     if (found.empty() && !skipped && !m.pure) {
         std::string why;
-        for (const auto &n : m.notes)
+        bool unseen = false;
+        for (const auto &n : m.notes) {
             why += "\n  " + n;
+            unseen = unseen || n.find(kUnseenLink) != std::string::npos;
+        }
         throw Error(spec.origin + ": no extension module of '" + spec.name + "' is left to link:" + why +
-                    "\n  (a build backend that builds in a temporary directory deletes the objects kmpack needs; "
-                    "make it keep its build directory)");
+                    (unseen ? "\n  (kmpack sets CC, CXX, LDSHARED and, for cargo, rustc's linker to its capture "
+                              "wrapper; a build tool that links some other way must be pointed at kmpack-capture)"
+                            : "\n  (a build backend that builds in a temporary directory deletes the objects kmpack "
+                              "needs; make it keep its build directory)"));
     }
     return found;
 }

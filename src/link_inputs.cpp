@@ -91,8 +91,12 @@ struct LinkParser {
 
     // An archive named twice is still one set of members: the linker pulls
     // each member at most once.
+    // A Rust library (.rlib: Rust's standard library in the toolchain's
+    // rustlib/ as much as the package's crates) belongs to each .so that
+    // links it, as the package's own archives do: its allocator shims and
+    // its state are the .so's own.
     void add_archive(const fs::path &p) {
-        if (!is_within(p, root)) {
+        if (!is_within(p, root) && p.extension() != ".rlib") {
             if (std::find(in.system_archives.begin(), in.system_archives.end(), p) == in.system_archives.end())
                 in.system_archives.push_back(p);
             return;
@@ -139,6 +143,12 @@ struct LinkParser {
     void add_library(const std::string &name) {
         if (name == "stdc++" || name == "c++")
             in.cxx = true;
+        if (name == "gcc_s") {
+            // libgcc's unwinder has no libgcc_s.a: libgcc_eh.a is its static
+            // equivalent, with libgcc.a (rustc asks for -lgcc_s).
+            in.system_libs.insert(in.system_libs.end(), {"gcc_eh", "gcc"});
+            return;
+        }
         std::vector<fs::path> dirs = in.lib_dirs;
         dirs.insert(dirs.end(), search_dirs.begin(), search_dirs.end());
         for (const auto &dir : dirs) {

@@ -225,7 +225,7 @@ std::vector<std::string> link_once(const LinkPlan &plan, const LinkOptions &opti
         if (what.find("undefined symbol") != std::string::npos ||
             what.find("undefined reference") != std::string::npos)
             throw Error(what + undefined_symbols_hint(plan.system));
-        if (options.linker.flag.empty())
+        if (options.linker.flag.empty() || !another_linker_may_help(what))
             throw;
         // kmpack put the -fuse-ld= there: say so, and how to do without.
         throw Error(what + "\n  the linker was " + options.linker.name + " (" + options.linker.why +

@@ -96,4 +96,16 @@ LinkerChoice choose_linker(const std::string &requested, const std::vector<std::
     return {k->name, std::string("-fuse-ld=") + k->name, "--ld " + requested};
 }
 
+bool another_linker_may_help(const std::string &output) {
+    static const char *const every_linker[] = {
+        "unknown argument", "unrecognized option", "unrecognised option", "unknown option",
+        "cannot find",      "No such file",        "undefined symbol",    "undefined reference",
+        "duplicate symbol", "multiple definition", "No space left",
+    };
+    for (const char *phrase : every_linker)
+        if (output.find(phrase) != std::string::npos)
+            return false;
+    return true;
+}
+
 } // namespace kmpack

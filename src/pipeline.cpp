@@ -10,11 +10,13 @@
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/interpreter.h"
+#include "kmpack/module_cache.h"
 #include "kmpack/parallel.h"
 #include "kmpack/postprocess.h"
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 
 namespace kmpack {
 
@@ -79,7 +81,7 @@ std::vector<ModuleOutcome> initial_outcomes(const std::vector<ModuleWork> &work)
 // module work directories (the output directory is the link's to sweep, or
 // link_if_stale's when nothing is linked).
 void remove_dead_runs_temporaries(const BuildLayout &layout, const std::vector<ModuleWork> &work, Status &status) {
-    std::vector<fs::path> dirs = {layout.root};
+    std::vector<fs::path> dirs = {layout.root, layout.modules()}; // modules/: a fetch's staging directories
     for (const auto &m : work)
         dirs.push_back(m.dirs.work);
     for (const auto &dir : dirs)
@@ -206,12 +208,28 @@ std::vector<ModuleRecord> record_modules(const std::vector<ModuleWork> &work, co
             if (!m.cached && !m.recorded)
                 record_module(m.dirs.work, m.key, m.package_dir);
             result.packages_built += !m.cached;
-            outcomes.finish(i, m.cached && !renamed ? ModuleState::UpToDate : ModuleState::Built,
-                            record.shared_objects, m.pure);
+            result.fetched += m.fetched;
+            ModuleState state = !m.cached || renamed ? ModuleState::Built
+                                : m.fetched          ? ModuleState::Fetched
+                                                     : ModuleState::UpToDate;
+            outcomes.finish(i, state, record.shared_objects, m.pure);
             records.push_back(std::move(record));
         });
     }
     return records;
+}
+
+// Every module that did not fail gets its entry in the module cache, unless
+// it has one. Stored after the link, so that the entries hold the compiled
+// registration code (.km.symbols.o, and its note), which a build directory
+// that fetches them then does not compile again.
+void store_modules(const std::vector<ModuleWork> &work, const std::vector<ModuleOutcome> &outcomes,
+                   ModuleCache *cache) {
+    if (!cache)
+        return;
+    for (size_t i = 0; i < work.size(); ++i)
+        if (!outcomes[i].failed() && !work[i].cache_key.empty())
+            cache->store(work[i].spec->name, work[i].cache_key, work[i].cache_tree);
 }
 
 BuildRecord build_record(const BuildOptions &options, const Manifest &manifest, const Toolchain &toolchain,
@@ -291,8 +309,11 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
     PythonInfo host_python = query_python(host.runner, options.python);
     fs::path cache_dir = options.cache_dir.empty() ? default_cache_dir() : fs::absolute(options.cache_dir);
     add_default_interpreter(manifest, options, host_python, cache_dir, host);
+    std::optional<ModuleCache> module_cache;
+    if (options.module_cache)
+        module_cache.emplace(cache_dir, host.status);
     ModuleOptions module_options{capture_tool(options), options.launcher, options.jobs, options.force_all,
-                                 options.force, cache_dir};
+                                 options.force, cache_dir, module_cache ? &*module_cache : nullptr};
     if (!options.launcher.empty())
         host.status.note("compiles through the launcher " + shell_quote(options.launcher.argv) + " (" +
                          options.launcher.origin + ")");
@@ -314,8 +335,10 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
     std::vector<ModuleRecord> records =
         record_modules(work, found, done, layout.root, outcomes, host.status, result);
     result.modules = outcomes.take();
-    if (!result.ok())
+    if (!result.ok()) {
+        store_modules(work, result.modules, module_options.module_cache);
         return result; // keep_going: nothing is linked from a partial build
+    }
 
     std::string record_text = json_text(build_record(options, manifest, toolchain, std::move(records), work, layout.root));
     write_text_if_changed(layout.record(), record_text);
@@ -326,6 +349,7 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
             throw LinkFailed(e.what(), std::move(result));
         }
     }
+    store_modules(work, result.modules, module_options.module_cache);
     return result;
 }
 

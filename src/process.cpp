@@ -190,6 +190,7 @@ pid_t start(const Command &command, int stdout_fd) {
             throw Error(command.output.string() + ": cannot open log: " + std::strerror(errno));
     }
     std::string cwd = command.cwd.string();
+    bool own_group = command.own_group;
     pid_t parent = ::getpid();
     pid_t pid = ::fork();
     if (pid < 0) {
@@ -210,7 +211,12 @@ pid_t start(const Command &command, int stdout_fd) {
         }
         if (stdout_fd >= 0)
             ::dup2(stdout_fd, 1);
-        guard_and_exec(program.c_str(), argv.data(), envp.data(), parent);
+        if (own_group)
+            guard_and_exec(program.c_str(), argv.data(), envp.data(), parent);
+        if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent)
+            ::_exit(125); // the caller is gone already
+        ::execve(program.c_str(), argv.data(), envp.data());
+        ::_exit(127);
     }
     if (log_fd >= 0)
         ::close(log_fd);

@@ -116,6 +116,9 @@ std::vector<InputObject> collect_inputs(const LinkInputs &link, const fs::path &
     for (const auto &archive : link.archives) {
         std::vector<InputObject> members;
         for (auto &m : read_archive(archive.path)) {
+            // Not an object (a Rust library's lib.rmeta): the linker leaves it out too.
+            if (!m.bytes.starts_with("\x7f" "ELF"))
+                continue;
             InputObject in;
             in.path = archive.path;
             in.member = m.name;

@@ -25,6 +25,12 @@ void fill_config(llvm::objcopy::ConfigManager &config, const SoPlan &plan) {
         common.SymbolsToRename[old_name] = new_name;
     for (const auto &[old_name, new_name] : plan.imports)
         common.SymbolsToRename[old_name] = new_name;
+    // Bitcode a compiler embedded beside the code (Rust's standard library
+    // is built so): it still says the original names, and a linker plugin
+    // (LLVMgold, which nm and GNU ld load by themselves) reads it as the object.
+    for (const char *section : {".llvmbc", ".llvmcmd"})
+        llvm::cantFail(common.ToRemove.addMatcher(llvm::objcopy::NameOrPattern::create(
+            section, llvm::objcopy::MatchStyle::Literal, [](llvm::Error e) { return e; })));
     for (const auto &[old_name, new_name] : plan.section_renames) {
         common.SectionsToRename.try_emplace(old_name, llvm::objcopy::SectionRename{old_name, new_name, std::nullopt});
         // A moved constructor table must be plain data: linkers that gather

@@ -6,6 +6,7 @@
 #include "kmpack/fs.h"
 #include "kmpack/libc_exports.h"
 #include "kmpack/parallel.h"
+#include "kmpack/static_deps.h"
 #include "kmpack/system_libs.h"
 
 #include <algorithm>
@@ -117,7 +118,9 @@ std::vector<WeakSource> weak_sources(const LinkPlan &plan, const fs::path &build
                 sources.push_back({m.name + ": " + so.path, build_dir / artifact_at(so.artifacts, Artifact::Archive)});
     sources.push_back({plan.libpython.filename().string(), plan.libpython});
     for (const auto &l : plan.system.libs) {
-        if (is_cxx_runtime(l))
+        // The C++ runtime, and the C runtime every static link has (libc.a,
+        // libgcc.a: a .so that names -lc, as rustc's do, adds nothing).
+        if (is_cxx_runtime(l) || is_implicit_library(l))
             continue;
         auto users = plan.system.needed_by.find(l);
         std::string why = users != plan.system.needed_by.end() ? " for " + joined(users->second, ", ")

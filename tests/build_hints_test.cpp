@@ -72,3 +72,26 @@ TEST_CASE("build_hints: a missing system library's header or archive names its -
           std::string::npos);
     CHECK(missing_package_hint("cannot find -llapacke: No such file\n").empty());
 }
+
+TEST_CASE("build_hints: a crate cargo did not find offline names its librust package") {
+    std::string none = "error: no matching package named `no_such_crate` found\n"
+                       "location searched: registry `crates-io`\n"
+                       "required by package `x v0.1.0 (/w/src)`\n";
+    auto crates = missing_crates(none);
+    REQUIRE(crates.size() == 1);
+    CHECK(crates[0].name == "no_such_crate");
+    CHECK(crates[0].wanted.empty());
+    CHECK(missing_package_hint(none) ==
+          "  the build needs the crate no_such_crate, which cargo did not find offline; Debian's "
+          "librust-no-such-crate-dev provides it, if Debian packages it: apt-get install librust-no-such-crate-dev\n");
+    std::string version = "error: failed to select a version for the requirement `pyo3 = \"^0.20\"`\n"
+                          "candidate versions found which didn't match: 0.17.3\n"
+                          "location searched: directory source `/usr/share/cargo/registry` (which is replacing "
+                          "registry `crates-io`)\n";
+    CHECK(missing_package_hint(version) ==
+          "  the build needs the crate pyo3 ^0.20, a version cargo did not find offline (it has 0.17.3, from "
+          "Debian's librust-pyo3-dev): the package asks for another version than Debian ships\n");
+    CHECK(crate_package("Pyo3_FFI") == "librust-pyo3-ffi-dev");
+    CHECK(missing_package_hint("error: Unable to execute 'cargo' - this package requires Rust to be installed\n") ==
+          "  the build needs cargo, from Debian's cargo: apt-get install cargo\n");
+}

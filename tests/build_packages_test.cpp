@@ -8,6 +8,7 @@
 #include "kmpack/launcher.h"
 #include "kmpack/fs.h"
 #include "kmpack/manifest.h"
+#include "kmpack/rust_build.h"
 #include "fake_runner.h"
 #include "test_util.h"
 
@@ -283,4 +284,98 @@ TEST_CASE("build_packages: a local source is keyed by its content, not by how it
     write_file_atomic(dir / "moved/pkg/setup.py", "print('changed')\n");
     CHECK(current_key(runner, moved.modules[0], "toolchain") != key);
     CHECK(runner.commands().empty());
+}
+
+TEST_CASE("build_packages: a Rust package's cargo runs offline and links through the capture wrapper") {
+    Fixture f;
+    write_file_atomic(f.dir / "src/setup.py", "");
+    write_file_atomic(f.dir / "src/Cargo.toml", "[package]\nname = \"pkg\"\n");
+    f.spec.env["RUSTFLAGS"] = "-C opt-level=2  -g";
+    Command c = package_build_command(f.work, BuildKind::SetupPy, f.py, nullptr, "/k/kmpack-capture", {});
+    const ModuleLayout &dirs = f.work.dirs;
+    CHECK(c.env.at("CARGO_ENCODED_RUSTFLAGS") ==
+          "-C\x1fopt-level=2\x1f-g\x1f-C\x1flinker=" + dirs.rust_linker().string() + "\x1f-C\x1fsave-temps\x1f" +
+              "--remap-path-prefix=" + dirs.work.string() + "=/kmpack/pkg");
+    CHECK(dirs.rust_linker().filename() == "kmpack-link-gcc");
+    CHECK(c.env.at(kCaptureLinkerEnv) == "[\"gcc\",\"-pthread\"]");
+    CHECK(c.env.at("TMPDIR") == dirs.rust_temp().string());
+    CHECK(c.env.at("CC") == "/k/kmpack-capture gcc -pthread"); // the C compiles as before
+
+    // cargo's configuration above the source, and the wrapper's link.
+    prepare_cargo(dirs, "/k/kmpack-capture");
+    CHECK(fs::read_symlink(dirs.rust_linker()) == "/k/kmpack-capture");
+    CHECK(dirs.cargo_config() == dirs.work / ".cargo/config.toml"); // cargo looks in the source's parents
+    CHECK(read_file(dirs.cargo_config()).find("[net]\noffline = true\n") != std::string::npos);
+
+    // A package with no Cargo.toml gets none of it.
+    fs::remove(f.dir / "src/Cargo.toml");
+    Command plain = package_build_command(f.work, BuildKind::SetupPy, f.py, nullptr, "/k/kmpack-capture", {});
+    CHECK_FALSE(plain.env.count("CARGO_ENCODED_RUSTFLAGS"));
+    CHECK_FALSE(plain.env.count(kCaptureLinkerEnv));
+}
+
+TEST_CASE("build_packages: cargo's configuration replaces crates.io with the local registry, quoted") {
+    CHECK(cargo_config_text("/usr/share/cargo/registry") ==
+          "# Written by kmpack: the package's crates come from a local registry, offline.\n"
+          "[net]\noffline = true\n\n"
+          "[source.crates-io]\nreplace-with = \"kmpack-local\"\n\n"
+          "[source.kmpack-local]\ndirectory = \"/usr/share/cargo/registry\"\n");
+    CHECK(cargo_config_text("/r/a\"b\\c").find("directory = \"/r/a\\\"b\\\\c\"\n") != std::string::npos);
+    CHECK(cargo_config_text("") == "# Written by kmpack: the package's crates come from a local registry, offline.\n"
+                                   "[net]\noffline = true\n");
+    // $CARGO and $RUSTC of the module line first; else cargo on its PATH and the rustc beside it.
+    test::TempDir bin;
+    for (const char *tool : {"cargo", "rustc"}) {
+        write_file_atomic(bin / tool, "#!/bin/sh\n");
+        fs::permissions(bin / tool, fs::perms::owner_all);
+    }
+    // Debian's cargo when Debian's registry is there, whatever is on PATH.
+    test::TempDir debian;
+    fs::create_directories(debian / "bin");
+    fs::create_directories(debian / "registry");
+    for (const char *tool : {"cargo", "rustc"}) {
+        write_file_atomic(debian / "bin" / tool, "#!/bin/sh\n");
+        fs::permissions(debian / "bin" / tool, fs::perms::owner_all);
+    }
+    RustTools tools = find_rust_tools({{"PATH", bin.path().string()}}, debian / "bin/cargo", debian / "registry");
+    CHECK(tools.cargo == (debian / "bin/cargo").string());
+    CHECK(tools.rustc == (debian / "bin/rustc").string());
+    tools = find_rust_tools({{"PATH", bin.path().string()}}, debian / "bin/cargo", debian / "none");
+    CHECK(tools.cargo == (bin / "cargo").string());
+    CHECK(tools.rustc == (bin / "rustc").string());
+    tools = find_rust_tools({{"CARGO", "/opt/rust/bin/cargo"}, {"RUSTC", "/opt/rust/bin/rustc"}});
+    CHECK(tools.cargo == "/opt/rust/bin/cargo");
+    CHECK(tools.rustc == "/opt/rust/bin/rustc");
+}
+
+TEST_CASE("build_packages: a Rust build missing a crate offline names the package, the crate and its Debian package") {
+    Fixture f;
+    write_file_atomic(f.dir / "src/setup.py", "");
+    write_file_atomic(f.dir / "src/Cargo.toml", "[package]\nname = \"pkg\"\n[dependencies]\nno_such_crate = \"1\"\n");
+    test::FakeRunner runner;
+    test::RecordingStatus status;
+    Host host{runner, status};
+    // setuptools-rust's output, as cargo 0.66 (Debian 12) says it offline.
+    runner.on({f.py.executable, "setup.py", "build"},
+              {"running build_rust\n"
+               "error: no matching package named `no_such_crate` found\n"
+               "location searched: registry `crates-io`\n"
+               "required by package `pkg v1.0.0 (/w/modules/pkg/src)`\n",
+               {1, 0}, nullptr});
+    Toolchain t;
+    t.python = f.py;
+    t.identity = "toolchain";
+    ModuleOptions options;
+    options.capture_tool = "/k/kmpack-capture";
+    CHECK_THROWS_WITH(prepare_module(f.work, t, options, host),
+                      Catch::StartsWith("pkg: the package's build failed (exit status 1)") &&
+                          Catch::Contains("  the build needs the crate no_such_crate, which cargo did not find "
+                                          "offline; Debian's librust-no-such-crate-dev provides it, if Debian "
+                                          "packages it: apt-get install librust-no-such-crate-dev\n"));
+    // cargo was given its configuration and the wrapper's link before the build ran.
+    CHECK(fs::exists(f.work.dirs.cargo_config()));
+    CHECK(fs::read_symlink(f.work.dirs.rust_linker()) == "/k/kmpack-capture");
+    auto builds = runner.matching({f.py.executable, "setup.py", "build"});
+    REQUIRE(builds.size() == 1);
+    CHECK(builds[0].env.at("CARGO_ENCODED_RUSTFLAGS").find("save-temps") != std::string::npos);
 }

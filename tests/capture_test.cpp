@@ -183,3 +183,28 @@ TEST_CASE("capture: the records of a moved build directory are rebased, whole co
                                                       "-Wl,-Map,/new/place/kb/modules/p/maps/1.map", "/old/kb2/x.o",
                                                       "/new/place/kb"});
 }
+
+TEST_CASE("capture: run as kmpack-link-gcc, the wrapper links with the driver in the environment") {
+    // cargo takes rustc's linker as one path: a link to the wrapper by this name.
+    test::TempDir dir;
+    write_file_atomic(dir / "x.c", "int f(void) { return 1; }\n");
+    std::filesystem::create_symlink(KMPACK_CAPTURE_TOOL, dir / kCaptureLinkerName);
+    Command c;
+    c.argv = {(dir / kCaptureLinkerName).string(), "-fPIC", "-shared", "x.c", "-o", "libx.so"};
+    c.cwd = dir.path();
+    c.env[kCaptureLogEnv] = (dir / "log.jsonl").string();
+    c.env[kCaptureMapDirEnv] = dir.path().string();
+    c.env[kCaptureLinkerEnv] = launcher_env_value({"gcc", "-pthread"});
+    c.output = dir / "out.log";
+    SystemRunner runner;
+    REQUIRE(runner.run(c).ok());
+    CHECK(std::filesystem::exists(dir / "libx.so"));
+    auto records = read_capture_log(dir / "log.jsonl");
+    REQUIRE(records.size() == 1);
+    CHECK(records[0].argv == std::vector<std::string>{"gcc", "-pthread", "-fPIC", "-shared", "x.c", "-o", "libx.so"});
+    CHECK_FALSE(records[0].map.empty());
+    c.env.erase(kCaptureLinkerEnv);
+    CHECK(runner.run(c).exit_code == 2);
+    CHECK_THAT(read_file(dir / "out.log"), Catch::Contains("kmpack-capture: run as kmpack-link-gcc, but "
+                                                           "$KMPACK_CAPTURE_LINKER names no compiler driver"));
+}

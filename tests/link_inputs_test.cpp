@@ -219,3 +219,12 @@ TEST_CASE("link_inputs: file kinds come from the magic, in the ELF header's byte
     CHECK(in.archives[0].path == dir / "archive.lib");
     CHECK(in.archives[1].path == dir / "thin.lib");
 }
+
+TEST_CASE("link_inputs: -lgcc_s, which has no static archive, is libgcc_eh.a and libgcc.a") {
+    test::TempDir dir;
+    CaptureRecord r;
+    r.cwd = dir.path();
+    r.argv = {"cc", "-shared", "-Wl,-Bdynamic", "-lgcc_s", "-lutil", "-lc", "-o", "m.so"};
+    LinkInputs in = parse_link(r, dir.path(), {});
+    CHECK(in.system_libs == std::vector<std::string>{"gcc_eh", "gcc", "util", "c"});
+}

@@ -74,3 +74,17 @@ TEST_CASE("linker: a named linker must be installed, and the default adds nothin
     CHECK_THROWS_WITH(choose_linker("ld", kGcc, {}, ""),
                       "--ld ld: not a linker kmpack knows; use one of auto, default, lld, mold, gold, bfd");
 }
+
+TEST_CASE("linker: another linker is suggested only for a failure another linker may not have") {
+    // What lld and GNU ld both refuse: a bad --link-arg, a missing library or
+    // file, symbols undefined or defined twice.
+    CHECK_FALSE(another_linker_may_help("ld.lld: error: unknown argument '--bogus'"));
+    CHECK_FALSE(another_linker_may_help("/usr/bin/ld: unrecognized option '--bogus'"));
+    CHECK_FALSE(another_linker_may_help("ld.lld: error: unable to find library -lfoo\nld.lld: error: cannot find -lfoo"));
+    CHECK_FALSE(another_linker_may_help("x.o: No such file or directory"));
+    CHECK_FALSE(another_linker_may_help("ld.lld: error: duplicate symbol: f"));
+    CHECK_FALSE(another_linker_may_help("multiple definition of `f'"));
+    // The linker's own limits: lld on GCC's LTO objects, a crash.
+    CHECK(another_linker_may_help("ld.lld: error: x.o: unknown file type"));
+    CHECK(another_linker_may_help("clang: error: unable to execute command: Segmentation fault"));
+}

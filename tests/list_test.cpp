@@ -25,6 +25,7 @@ TEST_CASE("status: modules are up to date, changed, not built or gone from modul
     o.build_dir = dir / "kb";
     o.python = KMPACK_TEST_PYTHON;
     o.system_stdlib = true; // --python's own libpython: the interpreter from source is e2e_build's
+    o.cache_dir = dir / "cache"; // a module cache of its own
     o.capture_tool = KMPACK_CAPTURE_TOOL;
     o.link = false;
     test::SystemHost host;
@@ -70,6 +71,7 @@ TEST_CASE("status: a module whose archive or capture log is damaged is changed, 
     o.build_dir = dir / "kb";
     o.python = KMPACK_TEST_PYTHON;
     o.system_stdlib = true;
+    o.cache_dir = dir / "cache";
     o.capture_tool = KMPACK_CAPTURE_TOOL;
     o.link = false;
     test::SystemHost host;

@@ -66,6 +66,7 @@ struct FakeBuild {
         options.build_dir = dir / "kb";
         options.python = "fakepython";
         options.system_stdlib = true;
+        options.module_cache = false;
         options.capture_tool = KMPACK_CAPTURE_TOOL;
         options.jobs = 1;
         runner.on({"fakepython", "-E", "-S", "-c"}, {test::python_query_reply("fakepython"), {}, nullptr});

@@ -19,6 +19,7 @@ BuildOptions options_for(const test::TempDir &dir) {
     o.build_dir = dir / "kb";
     o.python = KMPACK_TEST_PYTHON;
     o.system_stdlib = true; // --python's own libpython: the interpreter from source is e2e_build's
+    o.cache_dir = dir / "cache"; // a module cache of its own, empty
     o.jobs = 2;
     o.capture_tool = KMPACK_CAPTURE_TOOL;
     return o;
@@ -136,6 +137,30 @@ TEST_CASE("pipeline: a package with no extension module is pure Python, shipped 
     // Again: up to date, still pure.
     r = run_build(o, host);
     CHECK(r.modules[0].status() == "up to date, pure Python");
+}
+
+TEST_CASE("pipeline: a .so linked outside the capture wrapper is named as such, not taken for pure Python") {
+    // As cargo links when nothing routes it: with its own `cc`, not $CC or $LDSHARED.
+    test::TempDir dir;
+    write_file_atomic(dir / "pkg/setup.py",
+                      "import os, subprocess\n"
+                      "from setuptools import setup\n"
+                      "from setuptools.command.build_py import build_py\n"
+                      "class build_so(build_py):\n"
+                      "    def run(self):\n"
+                      "        super().run()\n"
+                      "        out = os.path.join(self.build_lib, 'pkg', '_m.so')\n"
+                      "        subprocess.check_call(['gcc', '-shared', '-fPIC', '-o', out, 'm.c'])\n"
+                      "setup(name='pkg', version='1.0', packages=['pkg'], cmdclass={'build_py': build_so})\n");
+    write_file_atomic(dir / "pkg/pkg/__init__.py", "");
+    write_file_atomic(dir / "pkg/m.c", "int f(void) { return 1; }\n");
+    write_file_atomic(dir / "modules.txt", "pkg pkg\n");
+    CHECK(build_error(options_for(dir)) ==
+          (dir / "modules.txt").string() + ":1: no extension module of 'pkg' is left to link:\n"
+          "  pkg/_m.so: in the installed package, but kmpack saw no link make it (linked outside the capture "
+          "wrapper, or copied in ready-made): it has no objects to take apart\n"
+          "  (kmpack sets CC, CXX, LDSHARED and, for cargo, rustc's linker to its capture wrapper; a build tool "
+          "that links some other way must be pointed at kmpack-capture)");
 }
 
 TEST_CASE("pipeline: a system library with no static archive stops the link with a clear message") {
@@ -416,6 +441,7 @@ TEST_CASE("pipeline: an artifact damaged in place or an emptied capture log is n
     fs::path capture = dir / "kb/modules/b/capture.jsonl";
     uintmax_t size = fs::file_size(capture);
     write_file_atomic(capture, "");
+    o.module_cache = false; // built again in place (with the cache: fetched, below)
     test::SystemHost host2;
     BuildResult r2 = run_build(o, host2);
     CHECK(r2.damaged == 1);
@@ -431,6 +457,17 @@ TEST_CASE("pipeline: an artifact damaged in place or an emptied capture log is n
     CHECK(r3.packages_built == 0);
     CHECK(r3.objects_renamed == 0);
     CHECK_FALSE(r3.linked);
+
+    // With the module cache, the damaged module comes from its entry.
+    write_file_atomic(capture, "");
+    o.module_cache = true;
+    BuildResult r4 = build(o);
+    CHECK(r4.damaged == 1);
+    CHECK(r4.packages_built == 0);
+    CHECK(r4.fetched == 1);
+    CHECK(to_string(r4.modules[1].state) == "fetched from cache");
+    CHECK(fs::file_size(capture) > 0);
+    CHECK(read_output(test::system_runner(), c) == "imported\n");
 }
 
 TEST_CASE("pipeline: a relink compiles only the generated C that changed, and an object damaged since again") {
@@ -475,4 +512,90 @@ TEST_CASE("pipeline: a relink compiles only the generated C that changed, and an
     link_python(o.build_dir, changed, host);
     for (const auto &line : status.lines())
         CHECK(line.find("generated C files compiled already") == std::string::npos);
+}
+
+namespace {
+
+// The artifacts of every .so of a build, by their path below the build directory.
+std::map<std::string, std::string> artifact_bytes(const fs::path &build_dir) {
+    std::map<std::string, std::string> out;
+    auto record = nlohmann::json::parse(read_file(build_dir / "kmpack-build.json"));
+    for (const auto &m : record["modules"])
+        for (const auto &so : m["shared_objects"])
+            for (const char *what : {".json", ".symmap", ".symbols.c", ".lib.a", ".stamp"}) {
+                std::string rel = so["artifacts"].get<std::string>() + what;
+                out[rel] = read_file(build_dir / rel);
+            }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("pipeline: a fresh build directory fetches every module from the module cache, byte for byte") {
+    test::TempDir dir;
+    write_two_packages(dir);
+    write_file_atomic(dir / "modules.txt", "a a\nb b\n");
+    BuildOptions o = options_for(dir);
+    BuildResult first = build(o);
+    CHECK(first.packages_built == 2);
+    CHECK(first.fetched == 0);
+
+    o.build_dir = dir / "kb2";
+    // What a kmpack killed while fetching left: swept.
+    write_file_atomic(dir / "kb2/modules/.a.tmp.2147480000.0/lib/half", "half a fetch");
+    test::SystemHost host;
+    BuildResult second = run_build(o, host);
+    CHECK_FALSE(fs::exists(dir / "kb2/modules/.a.tmp.2147480000.0"));
+    CHECK(second.packages_built == 0);
+    CHECK(second.fetched == 2);
+    CHECK(second.objects_renamed == 0);
+    CHECK(to_string(second.modules[0].state) == "fetched from cache");
+    CHECK(to_string(second.modules[1].state) == "fetched from cache");
+    CHECK(second.linked);
+    CHECK(host.out.str().find("a: build") == std::string::npos);
+    CHECK(artifact_bytes(dir / "kb2") == artifact_bytes(dir / "kb"));
+    CHECK(test::run({(dir / "kb2/dist/python.km").string(), "-c", "import pa._m, pb._m; print('ok')"}) == "ok\n");
+
+    // Then it is the build directory's own: up to date.
+    BuildResult third = build(o);
+    CHECK(third.fetched == 0);
+    CHECK(to_string(third.modules[0].state) == "up to date");
+
+    // --no-module-cache: built.
+    o.build_dir = dir / "kb3";
+    o.module_cache = false;
+    CHECK(build(o).packages_built == 2);
+}
+
+TEST_CASE("pipeline: a damaged or partial module cache entry is named, built over and stored again") {
+    test::TempDir dir;
+    write_two_packages(dir);
+    write_file_atomic(dir / "modules.txt", "a a\nb b\n");
+    BuildOptions o = options_for(dir);
+    build(o);
+    std::vector<fs::path> entries;
+    for (const auto &e : fs::directory_iterator(dir / "cache/modules"))
+        entries.push_back(e.path());
+    REQUIRE(entries.size() == 2);
+    // One with an archive damaged in place, one without its manifest.
+    for (const auto &f : fs::recursive_directory_iterator(entries[0] / "tree"))
+        if (f.path().string().ends_with(".km.lib.a"))
+            write_file_atomic(f.path(), std::string(fs::file_size(f.path()), '\0'));
+    fs::remove(entries[1] / "kmpack-cache.json");
+
+    o.build_dir = dir / "kb2";
+    test::SystemHost host;
+    BuildResult r = run_build(o, host);
+    CHECK(r.packages_built == 2);
+    CHECK(r.fetched == 0);
+    std::string out = host.out.str();
+    CHECK(out.find("warning: the module cache's entry " + entries[0].string() + " is bad (") != std::string::npos);
+    CHECK(out.find(".km.lib.a: another MD5 than when stored); building ") != std::string::npos);
+    CHECK(out.find("warning: the module cache's entry " + entries[1].string() + " is bad (" +
+                   (entries[1] / "kmpack-cache.json").string() + ": missing)") != std::string::npos);
+    CHECK(test::run({(dir / "kb2/dist/python.km").string(), "-c", "import pa._m, pb._m; print('ok')"}) == "ok\n");
+
+    // Stored again, whole: the next fresh build directory fetches both.
+    o.build_dir = dir / "kb3";
+    CHECK(build(o).fetched == 2);
 }

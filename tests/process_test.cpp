@@ -98,3 +98,47 @@ TEST_CASE("process: when kmpack is killed, the command and everything it started
     CHECK(gone_within(build, 5));
     CHECK(gone_within(compiler, 5));
 }
+
+TEST_CASE("process: a compiler's own children, started through the capture wrapper, die with kmpack") {
+    // gcc's driver starts cc1 and as; a driver killed alone leaves them
+    // running. Through kmpack-capture the compiler stays in the package
+    // build's process group, which the guard kills whole.
+    test::TempDir dir;
+    write_file_atomic(dir / "cc", "#!/bin/sh\n"
+                                  "sh -c 'echo $$ > cc1.pid; exec sleep 300' &\n"
+                                  "echo $$ > driver.pid\n"
+                                  "wait\n");
+    fs::permissions(dir / "cc", fs::perms::owner_all);
+    pid_t kmpack = ::fork();
+    REQUIRE(kmpack >= 0);
+    if (kmpack == 0) {
+        SystemRunner runner;
+        Command c;
+        c.argv = {"sh", "-c", std::string(KMPACK_CAPTURE_TOOL) + " ./cc -c x.c -o x.o"};
+        c.cwd = dir.path();
+        c.env["KMPACK_CAPTURE_LOG"] = (dir / "log.jsonl").string();
+        runner.run(c);
+        ::_exit(0);
+    }
+    pid_t driver = pid_in(dir / "driver.pid");
+    pid_t cc1 = pid_in(dir / "cc1.pid");
+    CHECK(::getpgid(cc1) == ::getpgid(driver));
+    ::kill(kmpack, SIGKILL);
+    int status = 0;
+    ::waitpid(kmpack, &status, 0);
+    CHECK(gone_within(driver, 5));
+    CHECK(gone_within(cc1, 5));
+}
+
+TEST_CASE("process: a command run in its caller's process group is in it, and one run alone is not") {
+    test::TempDir dir;
+    SystemRunner runner;
+    Command c;
+    c.argv = {"sh", "-c", "cut -d' ' -f5 /proc/$$/stat > pgid"};
+    c.cwd = dir.path();
+    REQUIRE(runner.run(c).ok());
+    CHECK(std::stol(read_file(dir / "pgid")) != ::getpgrp());
+    c.own_group = false;
+    REQUIRE(runner.run(c).ok());
+    CHECK(std::stol(read_file(dir / "pgid")) == ::getpgrp());
+}

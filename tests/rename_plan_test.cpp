@@ -197,3 +197,45 @@ TEST_CASE("rename_plan: a .so linked against another .so of the build imports it
                       "pkg/m.so: links against libdep.so, a shared library the package builds but does not install; "
                       "python.km can only hold .so files that are part of the installed package");
 }
+
+TEST_CASE("rename_plan: a Rust library outside the package is the .so's own, its lib.rmeta left out") {
+    // An .rlib (Rust's standard library in the toolchain's rustlib/) is an
+    // ar archive with a member that is not an object; it belongs to each .so
+    // that links it and is renamed with it.
+    test::TempDir pkg, toolchain;
+    test::compile_c(toolchain.path(), "alloc.c",
+                    "int __rust_alloc_shim(int n) { return n + 1; }\n", {"-c", "-fPIC"}, "std-1.std.0.rcgu.o");
+    write_file_atomic(toolchain / "lib.rmeta", "rust\x00\x00\x00\x06 metadata, not an object");
+    test::run({"ar", "rcD", "libstd-1.rlib", "std-1.std.0.rcgu.o", "lib.rmeta"}, toolchain.path());
+    test::compile_c(pkg.path(), "m.c", "extern int __rust_alloc_shim(int);\nint PyInit_m(void) { return __rust_alloc_shim(1); }\n",
+                    {"-c", "-fPIC"}, "m.o");
+    fs::path rlib = toolchain / "libstd-1.rlib";
+    test::run({"gcc", "-shared", "m.o", rlib.string(), "-o", "m.so"}, pkg.path());
+    CaptureRecord r;
+    r.cwd = pkg.path();
+    r.argv = {"cc", "-shared", "m.o", "-Wl,-Bstatic", rlib.string(), "-Wl,-Bdynamic", "-lgcc_s", "-lc", "-o", "m.so"};
+    LinkInputs link = parse_link(r, pkg.path(), {});
+    REQUIRE(link.archives.size() == 1);
+    CHECK(link.archives[0].path == rlib);
+    CHECK(link.system_archives.empty());
+    std::string md5 = md5_file(pkg / "m.so");
+    SoPlan plan = plan_shared_object(link, "pkg/m.so", pkg.path(), md5, md5);
+    REQUIRE(plan.inputs.size() == 2); // m.o and the one object of the .rlib
+    CHECK(plan.inputs[1].member == "std-1.std.0.rcgu.o");
+    CHECK(plan.symmap.at("__rust_alloc_shim") == "__rust_alloc_shim_" + md5 + "_km");
+    CHECK(plan.system_libs == std::vector<std::string>{"gcc_eh", "gcc", "c"});
+
+    // Bitcode embedded beside the code (rustc's std has it) is dropped: it
+    // still has the old names, and nm and GNU ld read it through LLVMgold.
+    write_file_atomic(toolchain / "bc", "BC\xc0\xde not really bitcode");
+    test::run({"objcopy", "--add-section", ".llvmbc=bc", "--set-section-flags", ".llvmbc=exclude",
+               "std-1.std.0.rcgu.o", "with-bc.o"}, toolchain.path());
+    plan.inputs[1].bytes = read_file(toolchain / "with-bc.o");
+    CHECK(read_object(plan.inputs[1].bytes, "with-bc.o").sections.size() >
+          read_object(read_file(toolchain / "std-1.std.0.rcgu.o"), "plain.o").sections.size());
+    write_file_atomic(toolchain / "renamed.o", rename_object(plan.inputs[1], plan));
+    std::string sections = test::run({"readelf", "-SW", (toolchain / "renamed.o").string()});
+    CHECK(sections.find(".llvmbc") == std::string::npos);
+    CHECK(test::run({"nm", (toolchain / "renamed.o").string()}).find("__rust_alloc_shim_" + md5 + "_km") !=
+          std::string::npos);
+}

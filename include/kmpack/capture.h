@@ -2,8 +2,13 @@
 // kmpack-capture wrapper, which runs the real tool (a compile through the
 // launcher, launcher.h, when there is one) and appends one JSON line
 // {cwd, argv, ...} per compiler call to a log: argv as the build passed it,
-// never the launcher's.
+// never the launcher's. A build tool that takes a linker as one program path
+// (cargo's per-target linker) is given a link named kCaptureLinkerName to
+// the wrapper instead: the wrapper run by that name runs the compiler driver
+// in kCaptureLinkerEnv.
 #pragma once
+
+#include "kmpack/conventions.h"
 
 #include <filesystem>
 #include <string>
@@ -14,6 +19,7 @@ namespace kmpack {
 // Environment variables the wrapper reads.
 inline constexpr const char *kCaptureLogEnv = "KMPACK_CAPTURE_LOG";    // the JSON-lines log
 inline constexpr const char *kCaptureMapDirEnv = "KMPACK_CAPTURE_MAPS"; // where link maps go
+inline constexpr const char *kCaptureLinkerEnv = "KMPACK_CAPTURE_LINKER"; // the driver, as a JSON array
 
 struct CaptureRecord {
     std::filesystem::path cwd;
@@ -39,8 +45,9 @@ void rebase_capture_records(std::vector<CaptureRecord> &records, const std::file
 // True when argv (a compiler driver call) links a shared object.
 bool is_shared_link(const std::vector<std::string> &argv);
 
-// The wrapper's main: argv[1] is the real tool, the rest its arguments.
-// Returns the real tool's exit status.
+// The wrapper's main: argv[1] is the real tool, the rest its arguments; run
+// as kCaptureLinkerName, the tool is kCaptureLinkerEnv's and every argument
+// is its. Returns the real tool's exit status.
 int capture_main(int argc, char **argv);
 
 } // namespace kmpack

@@ -72,6 +72,11 @@ inline fs::path debug_info_path(const fs::path &out_dir) { return debug_dir(out_
 inline fs::path link_line_path(const fs::path &out_dir) { return debug_dir(out_dir) / "python.km.linkline"; }
 
 // One module's work directory, <build-dir>/modules/<name>.
+// The capture wrapper's name as a linker (a link to kmpack-capture in the
+// module's directory; capture.h): a C compiler driver's, as rustc infers the
+// gcc flavour from "-gcc".
+inline constexpr const char *kCaptureLinkerName = "kmpack-link-gcc";
+
 struct ModuleLayout {
     fs::path work;
     fs::path source() const { return work / "src"; }            // the fetched source
@@ -83,6 +88,9 @@ struct ModuleLayout {
     fs::path wheel() const { return work / "wheel"; }           // pip wheel --wheel-dir
     fs::path meson_build() const { return work / "meson-build"; }
     fs::path install() const { return work / "install"; }       // an interpreter's prefix
+    fs::path cargo_config() const { return work / ".cargo" / "config.toml"; } // above the source: cargo finds it
+    fs::path rust_linker() const { return work / ".cargo" / kCaptureLinkerName; } // -> kmpack-capture
+    fs::path rust_temp() const { return work / "rust-temp"; }   // rustc's temporaries (TMPDIR)
     fs::path record() const { return work / "kmpack-module.json"; } // ModuleBuildRecord
 };
 
@@ -139,10 +147,10 @@ struct DeferredName {
 std::optional<DeferredName> parse_deferred_section(std::string_view name);
 
 // ---- The state of a module after a build, and as `kmpack list` sees it.
-enum class ModuleState { Built, UpToDate, Failed };
+enum class ModuleState { Built, UpToDate, Fetched, Failed };
 enum class ListState { UpToDate, Changed, NotBuilt, NotInManifest };
 
-std::string_view to_string(ModuleState state); // "built", "up to date", "failed"
+std::string_view to_string(ModuleState state); // "built", "up to date", "fetched from cache", "failed"
 std::string_view to_string(ListState state);   // "up to date", "changed", "not built", "not in modules.txt"
 
 } // namespace kmpack

@@ -15,6 +15,19 @@ std::string md5_hex(std::string_view bytes);
 // Lower-case hex MD5 of a file's content; Error naming the file when unreadable.
 std::string md5_file(const std::filesystem::path &path);
 
+// MD5 of bytes given in pieces: for a file read once for its copy and its digest.
+class Md5Stream {
+public:
+    Md5Stream();
+    ~Md5Stream();
+    Md5Stream(const Md5Stream &) = delete;
+    Md5Stream &operator=(const Md5Stream &) = delete;
+    void update(std::string_view bytes);
+    std::string hex(); // lower-case hex; the stream is finished
+private:
+    void *ctx_;
+};
+
 // What kmpack records of a file it will trust on a later run, so that the
 // run can tell it is still the file kmpack wrote.
 struct Fingerprint {

@@ -6,6 +6,7 @@
 
 #include "kmpack/host.h"
 #include "kmpack/launcher.h"
+#include "kmpack/module_cache.h"
 #include "kmpack/module_work.h"
 #include "kmpack/outcomes.h"
 #include "kmpack/python_info.h"
@@ -38,8 +39,18 @@ struct ModuleOptions {
     bool force_all = false;
     std::set<std::string> force; // module names
     fs::path cache_dir;          // the per-user cache: built interpreters live there
+    ModuleCache *module_cache = nullptr; // <cache_dir>/modules; null: --no-module-cache
     bool forced(const std::string &name) const { return force_all || force.count(name) > 0; }
 };
+
+// Writes the manifest (module_cache.h) of the interpreter just built in
+// `dirs.work` with `key`: every file but its record, written after it.
+void write_interpreter_manifest(const ModuleLayout &dirs, const std::string &key);
+
+// Why the interpreter built in `dirs.work` is not as its manifest says
+// ("FILE: missing", ...); "" when it is, or when it has no record (not
+// built) or no manifest (an earlier kmpack's, trusted as it is).
+std::string damaged_interpreter(const ModuleLayout &dirs, const std::string &key);
 
 // Where an interpreter with key `key` is built: <cache>/interpreters/<key>.
 fs::path interpreter_dir(const fs::path &cache_dir, const std::string &key);

@@ -25,4 +25,10 @@ const std::vector<std::string> &linker_words();
 LinkerChoice choose_linker(const std::string &requested, const std::vector<std::string> &cc,
                            const std::vector<std::string> &link_args, const std::string &path_list);
 
+// Whether linking with another linker might cure a link that failed with
+// `output`: not when it failed on what every linker refuses alike (an
+// unknown option, a missing file or library, a symbol undefined or defined
+// twice, a full disk).
+bool another_linker_may_help(const std::string &output);
+
 } // namespace kmpack

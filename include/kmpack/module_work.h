@@ -21,6 +21,9 @@ struct ModuleWork {
     fs::path lib_dir;     // the installed package: dirs.lib(), or an interpreter's build/lib.*
     std::string key;      // module_key() of this build
     bool cached = false;  // its recorded build had this key: nothing was built
+    bool fetched = false; // cached because it was fetched from the module cache now
+    std::string cache_key; // its entry in the module cache: key, or for an interpreter interpreter_modules_key()
+    fs::path cache_tree;   // what that entry holds: the work directory, or an interpreter's lib_dir
     bool recorded = false; // its build record is written already (an interpreter, in the cache)
     bool damaged = false;  // built again because a file its last build left was not as recorded
     std::vector<std::string> notes; // from discovery: .so files left out, and why

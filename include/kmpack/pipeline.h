@@ -33,6 +33,7 @@ struct BuildOptions {
     std::string cpython;            // --cpython: a CPython source to build the interpreter from
     bool system_stdlib = false;     // --stdlib=system: no interpreter from source unless modules.txt has one
     fs::path cache_dir;             // --cache-dir; empty: default_cache_dir()
+    bool module_cache = true;       // modules fetched from and stored in <cache_dir>/modules (--no-module-cache)
     fs::path etc_apt = "/etc/apt";  // whose deb entries the CPython source is fetched with
     unsigned jobs = 1;
     bool link = true;
@@ -47,6 +48,7 @@ struct BuildOptions {
 struct BuildResult {
     std::vector<ModuleOutcome> modules;
     size_t packages_built = 0;  // package builds run (fetch + setup.py/pip)
+    size_t fetched = 0;         // modules fetched from the module cache instead
     size_t objects_renamed = 0; // .so files analysed, renamed and archived
     size_t damaged = 0;         // files found not as kmpack wrote them, and made again
     bool linked = false;        // python.km linked by this run

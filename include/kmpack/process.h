@@ -15,6 +15,11 @@ struct Command {
     std::map<std::string, std::string> env;   // set on top of the inherited environment
     std::vector<std::string> unset_env;       // removed from the inherited environment
     std::filesystem::path output;             // stdout+stderr appended here; empty: inherited
+    // In a process group of its own, under a guard that kills the group when
+    // it ends or kmpack dies (kmpack's commands). false: in the caller's
+    // group, killed with the caller (the capture wrapper's compiler, which
+    // the package build's group must take down with its cc1 and as).
+    bool own_group = true;
 };
 
 // How a finished command ended: `exit_code` when it exited, `signal` when a

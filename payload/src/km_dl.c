@@ -13,7 +13,8 @@
  * too (it fails), or a call to it would pull musl's dlerror in twice.
  *
  * Libraries are never unmapped: dlclose only drops a reference, and
- * constructors run once, on the first dlopen. Destructors run at exit for
+ * constructors run once, on the first dlopen, given (argc, argv, environ)
+ * as glibc gives them. Destructors run at exit for
  * every library whose constructors ran, last initialised first.
  *
  * Data
@@ -721,16 +722,41 @@ static int ref(struct lib *lib, int mode)
 }
 
 /*
+ * The program's argc and argv, which glibc passes to every .init_array
+ * function, a static program's included. A library's constructors get
+ * them, with the environment, as the dynamic loader gives them on dlopen:
+ * Rust's standard library keeps them for std::env::args().
+ */
+static int prog_argc;
+static char **prog_argv;
+
+#ifdef __GLIBC__ /* musl calls them with none, for programs and libraries alike */
+__attribute__((constructor)) static void save_program_args(int argc, char **argv, char **envp)
+{
+	(void)envp;
+	prog_argc = argc;
+	prog_argv = argv;
+}
+#endif
+
+typedef void (*init_fn)(int, char **, char **);
+
+/*
  * Runs the functions of a range from begin to end, or from end to begin
- * when `backwards` differs from the range's reverse flag. Skips 0 and -1,
+ * when `backwards` differs from the range's reverse flag; constructors
+ * (`init`) with (argc, argv, environ), as glibc calls them. Skips 0 and -1,
  * the terminators of legacy .ctors/.dtors lists.
  */
-static void run_range(const km_dl_fn_range *r, int backwards)
+static void run_range(const km_dl_fn_range *r, int backwards, int init)
 {
 	size_t n = r->begin ? (size_t)(r->end - r->begin) : 0;
 	for (size_t i = 0; i < n; i++) {
 		km_dl_fn f = r->begin[backwards != !!r->reverse ? n - 1 - i : i];
-		if (f && (uintptr_t)f != UINTPTR_MAX)
+		if (!f || (uintptr_t)f == UINTPTR_MAX)
+			continue;
+		if (init)
+			((init_fn)f)(prog_argc, prog_argv, environ);
+		else
 			f();
 	}
 }
@@ -742,7 +768,7 @@ static void run_fini(void)
 	while (ninit_order) {
 		const km_dl_library *d = init_order[--ninit_order]->def;
 		for (unsigned long i = d->nfini; i-- > 0;)
-			run_range(&d->fini[i], 1);
+			run_range(&d->fini[i], 1, 0);
 	}
 	pthread_mutex_unlock(&init_lock);
 }
@@ -788,7 +814,7 @@ static int run_init(struct lib *lib, int mode)
 		r = open_needed(lib, d->needed[i], mode);
 	if (!r) {
 		for (unsigned long i = 0; i < d->ninit; i++)
-			run_range(&d->init[i], 0);
+			run_range(&d->init[i], 0, 1);
 		/* Fails only when out of memory; lib's destructors are then lost. */
 		if (!grow(&init_order, &cap_init_order, ninit_order))
 			init_order[ninit_order++] = lib;

@@ -26,6 +26,8 @@
 #define SPAM "spam.cpython-311-x86_64-linux-gnu.so"
 
 static int main_started, in_fini_child;
+static int main_argc;
+static char **main_argv;
 static char log_buf[64];
 
 static void log_char(char c)
@@ -90,8 +92,17 @@ static const km_dl_library spam_lib = {LIB(SPAM, "spam_3333_km"), .name = SPAM,
 
 static int timing_count, timing_saw_main = -1;
 static void timing_ctor1(void) { timing_saw_main = main_started; timing_count++; }
-static void timing_ctor2(void) { timing_count += 10; }
-static const km_dl_fn timing_fns[] = {timing_ctor1, timing_ctor2};
+/* As glibc calls a library's constructors: with argc, argv and the environment. */
+static int timing_argc = -1;
+static char **timing_argv, **timing_envp;
+static void timing_ctor2(int argc, char **argv, char **envp)
+{
+	timing_argc = argc;
+	timing_argv = argv;
+	timing_envp = envp;
+	timing_count += 10;
+}
+static const km_dl_fn timing_fns[] = {timing_ctor1, (km_dl_fn)timing_ctor2};
 static const km_dl_fn_range timing_init[] = {{timing_fns, timing_fns + 2, 0}};
 static const km_dl_symbol timing_syms[] = {{"timing_count", &timing_count, sizeof timing_count}};
 static const km_dl_library timing_lib = {LIB("timing.so", "timing_4444_km"), .name = "timing.so",
@@ -458,6 +469,9 @@ static void test_constructors(void)
 	CHECK(timing_count == 0 && timing_saw_main == -1);
 	h = dlopen("timing.so", RTLD_NOW);
 	CHECK(h && timing_count == 11 && timing_saw_main == 1);
+#ifdef __GLIBC__
+	CHECK(timing_argc == main_argc && timing_argv == main_argv && timing_envp == environ);
+#endif
 	CHECK(dlopen("timing.so", RTLD_NOW) == h && timing_count == 11);
 	CHECK(dlsym(h, "timing_count") == &timing_count);
 	CHECK(dlclose(h) == 0 && dlclose(h) == 0);
@@ -850,6 +864,8 @@ static int fini_child(void)
 int main(int argc, char **argv)
 {
 	main_started = 1;
+	main_argc = argc;
+	main_argv = argv;
 	if (argc > 1 && !strcmp(argv[1], "--fini-child")) {
 		in_fini_child = 1;
 		return fini_child();

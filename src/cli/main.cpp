@@ -187,6 +187,7 @@ struct BuildCommand {
     LinkFlags link;
     OutputFlags out;
     bool no_link = false;
+    bool no_module_cache = false;
     std::string stdlib = "source";
     std::vector<std::string> force;
     CLI::Option *force_opt = nullptr;
@@ -216,9 +217,12 @@ struct BuildCommand {
                         "cache; its shared standard modules go into python.km like any extension, and every "
                         "module is built with it");
         cmd->add_option("--cache-dir", build.cache_dir,
-                        "Where built interpreters and fetched CPython sources are kept, shared by every build "
-                        "directory and project [$KMPACK_CACHE_DIR, else $XDG_CACHE_HOME/kmpack, else "
-                        "~/.cache/kmpack]");
+                        "Where built interpreters, fetched CPython sources and built modules are kept, shared "
+                        "by every build directory and project [$KMPACK_CACHE_DIR, else $XDG_CACHE_HOME/kmpack, "
+                        "else ~/.cache/kmpack]");
+        cmd->add_flag("--no-module-cache", no_module_cache,
+                      "Neither fetch built modules from the cache nor store them there: build each one in the "
+                      "build directory [$KMPACK_NO_MODULE_CACHE=1]");
         cmd->add_option("-j,--jobs", build.jobs, "Modules and extension modules processed at once")
             ->capture_default_str()
             ->check(kJobs);
@@ -242,7 +246,9 @@ struct BuildCommand {
                     "  DISTCC_HOSTS='host1/4 host2/4' kmpack build modules.txt --launcher distcc\n\n"
                     "A second run redoes only what changed: a module is rebuilt when its modules.txt line, its\n"
                     "source content (directory or archive digest, git commit), the interpreter or the compiler\n"
-                    "changed; python.km is relinked when any artifact or link option (--mode too) changed.\n\n"
+                    "changed; python.km is relinked when any artifact or link option (--mode too) changed.\n"
+                    "A module built before with the same key, in any build directory, is fetched from the\n"
+                    "module cache (<cache-dir>/modules) instead of built; --no-module-cache turns that off.\n\n"
                     "Writes, beside each built .so: <base>.km.json, <base>.km.symmap, <base>.km.symbols.c and\n"
                     "<base>.km.lib.a; then <build-dir>/dist/python.km, python.km._pth, lib/ (packages) and lib/python3.X (the standard\n"
                     "library), and .debug/ (python.km.debug and python.km.linkline: for debugging, not shipping).\n\n"
@@ -253,6 +259,8 @@ struct BuildCommand {
 
     int run(kmpack::CommandRunner &runner) {
         build.link = !no_link;
+        const char *no_cache = std::getenv("KMPACK_NO_MODULE_CACHE");
+        build.module_cache = !no_module_cache && !(no_cache && *no_cache && std::string(no_cache) != "0");
         build.system_stdlib = stdlib == "system";
         if (build.system_stdlib && !build.cpython.empty())
             throw kmpack::Error("--stdlib=system and --cpython contradict each other: --cpython builds the interpreter from source; give one or the other");
