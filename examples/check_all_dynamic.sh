@@ -47,6 +47,24 @@ replace-with = "debian"
 directory = "/usr/share/cargo/registry"
 TOML
 
+# kmcodec is built against libkmcodec, a C library from source (in
+# modules.txt a library line): built here static-only, as kmpack builds it.
+for pkg in "${pkgs[@]}"; do
+    if [ "$pkg" = kmcodec ]; then
+        echo "== build libkmcodec (CMake, static)"
+        cmake -S "$here/libkmcodec" -B "$work/libkmcodec-build" -DCMAKE_INSTALL_PREFIX="$work/prefix" \
+            -DCMAKE_INSTALL_LIBDIR=lib -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
+            >"$work/build-libkmcodec.log" 2>&1 &&
+            cmake --build "$work/libkmcodec-build" >>"$work/build-libkmcodec.log" 2>&1 &&
+            cmake --install "$work/libkmcodec-build" >>"$work/build-libkmcodec.log" 2>&1 || {
+            echo "BUILD FAILED: libkmcodec (log follows)" >&2
+            cat -- "$work/build-libkmcodec.log" >&2
+            exit 1
+        }
+        export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+    fi
+done
+
 for pkg in "${pkgs[@]}"; do
     src="$here/$pkg"
     if [ ! -f "$src/setup.py" ]; then

@@ -9,7 +9,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXAMPLES = ["kmhello", "kmshared", "kmsame", "kmcpp", "kmcython", "kmpure", "kmzlib", "kmlocal", "kmdeps", "kmmeson",
             "kmmypyc", "kmpybind", "kmlapack", "kmlinalg", "kmfortran", "kmimage", "kmweak", "kmlibc",
-            "kmrusta", "kmrustb"]
+            "kmrusta", "kmrustb", "kmcodec"]
 
 for name in EXAMPLES:
     runpy.run_path(os.path.join(HERE, name, "kmcheck.py"), run_name="__main__")

@@ -130,6 +130,12 @@ std::string module_key(const ModuleSpec &m, const std::string &source, const std
     return md5_hex(j.dump());
 }
 
+std::string chained_key(const std::string &key, const std::vector<std::string> &library_keys) {
+    if (library_keys.empty())
+        return key;
+    return md5_hex(nlohmann::json{{"key", key}, {"libraries", library_keys}}.dump());
+}
+
 std::string interpreter_key(const ModuleSpec &m, const std::string &source, const std::string &compiler) {
     nlohmann::json j = {{"identity", source}, {"ref", m.ref},         {"subdir", m.subdir},
                         {"env", m.env},       {"configure", m.configure}, {"compiler", compiler},

@@ -2,6 +2,7 @@
 
 #include "kmpack/build_cache.h"
 #include "kmpack/build_hints.h"
+#include "kmpack/c_library.h"
 #include "kmpack/capture.h"
 #include "kmpack/cpython_build.h"
 #include "kmpack/disk_space.h"
@@ -13,6 +14,7 @@
 #include "kmpack/wheel.h"
 
 #include <cstdlib>
+#include <llvm/ADT/StringRef.h>
 
 namespace kmpack {
 
@@ -68,6 +70,67 @@ void run_package_build(ModuleWork &m, const Toolchain &toolchain, const ModuleOp
         unpack_wheels(m);
 }
 
+// A library line: configure, build and install into its prefix, then
+// check that it installed a static archive.
+void run_library_build(ModuleWork &m, const Toolchain &toolchain, const ModuleOptions &options, Host &host) {
+    const ModuleSpec &spec = *m.spec;
+    std::string how = library_build_name(spec.build);
+    if (spec.detected)
+        append_file(m.dirs.log(), "kmpack: " + spec.origin + ": a C library, built with " + how + " (its " +
+                                      library_build_file(spec.build) + ")\n");
+    for (const auto &[phase, command] :
+         library_build_commands(spec, spec.build, m.package_dir, m.dirs.work, options.capture_tool,
+                                toolchain.python.cc, toolchain.python.cxx, build_environment(m, options.launcher),
+                                options.jobs, m.dirs.log())) {
+        host.status.phase(spec.name, how + " " + phase);
+        CommandResult result = host.runner.run(command);
+        if (result.ok())
+            continue;
+        std::string tail = log_tail(m.dirs.log(), 15);
+        std::string failed = spec.origin + ": " + spec.name + ": the library's " + how + " " + phase + " failed (" +
+                             result.describe() + ")";
+        std::string rest = "\n" + tail + log_hint(m.dirs.log()) + launcher_hint(options.launcher) +
+                           "  full log: " + m.dirs.log().string() + "\n  command: " + shell_quote(command.argv);
+        if (says_no_space(tail))
+            throw NoSpaceError(failed + ": " + no_space_text(fullest({m.dirs.work, temp_dir()})) + rest);
+        throw Error(failed + rest);
+    }
+    std::vector<std::string> removed;
+    for (const auto &archive : finish_installed_library(spec, spec.build, library_prefix(m.dirs.work), removed))
+        append_file(m.dirs.log(), "kmpack: installed " + archive.string() + "\n");
+    for (const auto &r : removed)
+        append_file(m.dirs.log(), "kmpack: removed " + r + ": a shared library, which python.km cannot link\n");
+}
+
+// The library lines after `m` in `work` whose name (less a leading "lib":
+// "xslt" for libxslt) its build log mentions, for a failed build's message:
+// its build did not see them.
+std::string later_libraries_hint(const ModuleWork &m, const std::vector<ModuleWork> &work) {
+    std::string log;
+    try {
+        log = llvm::StringRef(read_file(m.dirs.log())).lower();
+    } catch (const Error &) {
+        return "";
+    }
+    std::string names;
+    bool after = false;
+    for (const auto &w : work) {
+        if (&w == &m) {
+            after = true;
+            continue;
+        }
+        std::string stem = llvm::StringRef(w.spec->name).lower();
+        if (stem.size() > 3 && stem.starts_with("lib"))
+            stem.erase(0, 3);
+        if (after && w.library() && log.find(stem) != std::string::npos)
+            names += (names.empty() ? "" : ", ") + w.spec->origin + " (" + w.spec->name + ")";
+    }
+    if (names.empty())
+        return "";
+    return "  note: the library lines " + names + " come after " + m.spec->origin +
+           ", so its build did not see them; if it needs one, move that line above it\n";
+}
+
 // The module's entry in the module cache, fetched into its work directory
 // in place of a build: true when it was, with a record of this key.
 bool fetch_from_cache(ModuleWork &m, const ModuleOptions &options, Host &host) {
@@ -94,18 +157,35 @@ std::map<std::string, std::string> build_environment(const ModuleWork &m, const 
     // Set even when empty, so that one in kmpack's own environment is not inherited.
     env[kCaptureLauncherEnv] = launcher_env_value(launcher.argv);
     env["PYTHONDONTWRITEBYTECODE"] = "1";
+    std::vector<fs::path> prefixes;
+    for (const ModuleWork *library : m.libraries)
+        prefixes.push_back(library_prefix(library->dirs.work));
     if (!std::getenv("SOURCE_DATE_EPOCH") && !spec.env.count("SOURCE_DATE_EPOCH"))
         env["SOURCE_DATE_EPOCH"] = "315532800";
     // Keep the build directory out of the objects, so ids do not depend on it.
-    std::string work = m.dirs.work.string();
-    if (work.find_first_of(" \t\n'\"\\") == std::string::npos) {
-        std::string prefix_map = "-ffile-prefix-map=" + work + "=/kmpack/" + spec.name;
+    // The same for the libraries' prefixes, whose headers it compiles with;
+    // also as a path relative to where its compiles run, which is how ccache
+    // with CCACHE_BASEDIR rewrites an -I below the build directory.
+    std::string prefix_map;
+    std::vector<std::pair<std::string, std::string>> maps = {{m.dirs.work.string(), spec.name}};
+    for (const ModuleWork *library : m.libraries) {
+        maps.emplace_back(library->dirs.work.string(), library->spec->name);
+        for (const fs::path &cwd : {m.package_dir, m.dirs.meson_build()})
+            if (!cwd.empty() && cwd.is_absolute())
+                if (std::string rel = library->dirs.work.lexically_relative(cwd).string(); rel.starts_with(".."))
+                    maps.emplace_back(rel, library->spec->name);
+    }
+    for (const auto &[dir, name] : maps)
+        if (dir.find_first_of(" \t\n'\"\\") == std::string::npos)
+            prefix_map += (prefix_map.empty() ? "" : " ") + ("-ffile-prefix-map=" + dir + "=/kmpack/" + name);
+    if (!prefix_map.empty()) {
         for (const char *var : {"CFLAGS", "CXXFLAGS", "FFLAGS", "FCFLAGS"}) {
             const char *inherited = std::getenv(var);
             std::string flags = spec.env.count(var) ? spec.env.at(var) : inherited ? inherited : "";
             env[var] = flags.empty() ? prefix_map : flags + " " + prefix_map;
         }
     }
+    add_library_environment(env, prefixes);
     return env;
 }
 
@@ -165,10 +245,16 @@ Command package_build_command(const ModuleWork &m, BuildKind kind, const PythonI
 void prepare_module(ModuleWork &m, const Toolchain &toolchain, const ModuleOptions &options, Host &host) {
     const ModuleSpec &spec = *m.spec;
     host.status.phase(spec.name, "check");
-    m.key = current_key(host.runner, spec, toolchain.identity);
+    std::vector<std::string> library_keys;
+    for (const ModuleWork *library : m.libraries)
+        library_keys.push_back(library->key);
+    m.key = chained_key(current_key(host.runner, spec, toolchain.identity), library_keys);
     m.cached = false;
     if (auto recorded = recorded_build(m.dirs.work); recorded && recorded->key == m.key && !options.forced(spec.name)) {
         std::string damage = damaged_build_file(m.dirs.work, *recorded);
+        std::error_code ec;
+        if (damage.empty() && m.library() && !fs::is_directory(library_prefix(m.dirs.work) / "lib", ec))
+            damage = (library_prefix(m.dirs.work) / "lib").string() + ": missing, its archives with it";
         if (damage.empty()) {
             m.package_dir = m.dirs.work / recorded->package_dir;
             // An earlier kmpack's record (an interpreter in the per-user
@@ -180,7 +266,9 @@ void prepare_module(ModuleWork &m, const Toolchain &toolchain, const ModuleOptio
         host.status.note(spec.name + ": " + damage + "; building " + spec.name + " again");
         m.damaged = true;
     }
-    if (spec.build != BuildKind::CPython) {
+    // Not a library line: its prefix (.pc files, *-config scripts) names
+    // the build directory it was installed into.
+    if (spec.build != BuildKind::CPython && !m.library()) {
         m.cache_key = m.key;
         m.cache_tree = m.dirs.work;
         if (fetch_from_cache(m, options, host))
@@ -208,6 +296,8 @@ void prepare_module(ModuleWork &m, const Toolchain &toolchain, const ModuleOptio
         check_cpython_version(spec, m.package_dir, toolchain.python);
         build_cpython(spec, m.package_dir, m.dirs.work, options.capture_tool, options.launcher,
                       build_environment(m, options.launcher), options.jobs, m.dirs.log(), host.runner, host.status);
+    } else if (m.library()) {
+        run_library_build(m, toolchain, options, host);
     } else {
         run_package_build(m, toolchain, options, host);
     }
@@ -215,11 +305,32 @@ void prepare_module(ModuleWork &m, const Toolchain &toolchain, const ModuleOptio
 
 void build_packages(std::vector<ModuleWork> &work, size_t first, const Toolchain &toolchain,
                     const ModuleOptions &options, Outcomes &outcomes, Host &host) {
-    parallel_for(work.size() - first, options.jobs, [&](size_t k) {
-        size_t i = first + k;
-        outcomes.work(i, [&] { prepare_module(work[i], toolchain, options, host); });
-        outcomes.end_build(i, !work[i].cached);
-    });
+    // A library line is built alone, after the lines before it and before
+    // the lines after it (its own build runs `options.jobs` at a time); the
+    // packages between two library lines, `options.jobs` at a time.
+    for (size_t start = first; start < work.size();) {
+        size_t end = start + 1;
+        if (!work[start].library())
+            while (end < work.size() && !work[end].library())
+                ++end;
+        parallel_for(end - start, work[start].library() ? 1 : options.jobs, [&](size_t k) {
+            size_t i = start + k;
+            outcomes.work(i, [&] {
+                try {
+                    prepare_module(work[i], toolchain, options, host);
+                } catch (const NoSpaceError &) {
+                    throw;
+                } catch (const Error &e) {
+                    std::string hint = work[i].library() ? "" : later_libraries_hint(work[i], work);
+                    if (hint.empty())
+                        throw;
+                    throw Error(std::string(e.what()) + "\n" + hint.substr(0, hint.size() - 1));
+                }
+            });
+            outcomes.end_build(i, !work[i].cached);
+        });
+        start = end;
+    }
 }
 
 } // namespace kmpack

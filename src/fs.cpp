@@ -292,6 +292,16 @@ void copy_tree(const fs::path &from, const fs::path &to) {
         throw NoSpaceError(from.string() + ": cannot copy to " + to.string() + ": " + no_space_text(to));
     if (ec)
         throw Error(from.string() + ": cannot copy to " + to.string() + ": " + ec.message());
+    // Each file's modification time as in `from` (make compares them: an
+    // autotools source's configure must stay newer than its configure.ac).
+    for (auto it = fs::recursive_directory_iterator(from, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+        if (it->is_symlink() || !it->is_regular_file())
+            continue;
+        std::error_code ignored;
+        fs::path copy = to / it->path().lexically_relative(from);
+        fs::last_write_time(copy, fs::last_write_time(it->path(), ignored), ignored);
+    }
 }
 
 } // namespace kmpack

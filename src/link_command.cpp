@@ -38,7 +38,7 @@ std::vector<std::string> link_command(const LinkPlan &plan, const LinkOptions &o
     line.push_back("-Wl,--no-whole-archive");
     line.push_back(plan.libpython.string());
     for (const auto &d : plan.system.lib_dirs)
-        line.push_back("-L" + d.string());
+        line.push_back("-L" + in_build(d, build_dir).string()); // a library line's prefix: relative
     line.push_back("-Wl,--start-group");
     for (const auto &l : plan.system.libs)
         if (!is_cxx_runtime(l))

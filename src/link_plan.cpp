@@ -1,5 +1,6 @@
 #include "kmpack/link_plan.h"
 
+#include "kmpack/c_library.h"
 #include "kmpack/emit_finder.h"
 #include "kmpack/error.h"
 
@@ -97,6 +98,16 @@ LinkPlan plan_link(const BuildRecord &record, const fs::path &build_dir, const L
         plan.libpython = tree / ("libpython" + record.python.version + ".a");
     }
     plan.system = collect_system_libraries(plan.sos);
+    // The libraries built from source come before the system's.
+    std::vector<fs::path> prefixes, dirs;
+    for (const auto &p : record.libraries)
+        prefixes.push_back(build_dir / p);
+    for (const auto &p : prefixes)
+        dirs.push_back(p / "lib");
+    for (const auto &d : plan.system.lib_dirs)
+        add_once(dirs, d);
+    plan.system.lib_dirs = std::move(dirs);
+    plan.system.pkg_config_dirs = library_pkg_config_dirs(prefixes);
     return plan;
 }
 

@@ -3,6 +3,7 @@
 #include "kmpack/artifacts.h"
 #include "kmpack/build_cache.h"
 #include "kmpack/build_record.h"
+#include "kmpack/c_library.h"
 #include "kmpack/error.h"
 #include "kmpack/manifest.h"
 #include "kmpack/records.h"
@@ -50,14 +51,19 @@ std::vector<ModuleStatus> build_status(CommandRunner &runner, const fs::path &bu
     for (const auto &m : record.modules)
         built[m.name] = &m;
     std::vector<ModuleStatus> out;
+    std::vector<std::string> library_keys; // of the library lines so far: every later line's key includes them
     for (const auto &spec : manifest.modules) {
         ModuleStatus s{spec.name, ListState::NotBuilt, {}, ""};
         // A built interpreter's record is in the cache, where the build says.
         fs::path work = spec.build == BuildKind::CPython && !record.interpreter_dir.empty()
                             ? fs::path(record.interpreter_dir)
                             : layout.module(spec.name);
+        std::string now = spec.build == BuildKind::CPython
+                              ? interpreter_key
+                              : chained_key(current_key(runner, spec, toolchain), library_keys);
+        if (is_library_build(spec.build))
+            library_keys.push_back(now);
         if (auto recorded = recorded_build(work)) {
-            std::string now = spec.build == BuildKind::CPython ? interpreter_key : current_key(runner, spec, toolchain);
             if (recorded->key == now)
                 s.damaged = damaged_build_file(work, *recorded);
             s.state = recorded->key == now && s.damaged.empty() ? ListState::UpToDate : ListState::Changed;

@@ -1,5 +1,6 @@
 #include "kmpack/manifest.h"
 
+#include "kmpack/c_library.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 #include "kmpack/wheel.h"
@@ -156,16 +157,45 @@ struct LineParser {
                 m.build = BuildKind::Pip;
             else if (value == "cpython")
                 m.build = BuildKind::CPython;
+            else if (value == "cmake")
+                m.build = BuildKind::CMake;
+            else if (value == "autotools")
+                m.build = BuildKind::Autotools;
+            else if (value == "meson")
+                m.build = BuildKind::Meson;
             else
-                fail(m.origin, "build must be auto, setup.py, pip or cpython, got '" + value + "'");
+                fail(m.origin, "build must be auto, setup.py, pip, cpython, cmake, autotools or meson, got '" +
+                                   value + "'");
         } else if (key == "configure") {
             std::istringstream words(value);
             for (std::string w; words >> w;)
                 m.configure.push_back(w);
             if (m.configure.empty())
-                fail(m.origin, "configure needs arguments for CPython's ./configure, e.g. configure=--with-lto");
+                fail(m.origin, "configure needs arguments for the build's configure step, e.g. configure=--with-lto");
         } else {
             fail(m.origin, "unknown setting '" + key + "'" + suggestion(key));
+        }
+    }
+
+    // A directory with build=auto that is a C library by its files (the
+    // usual one top directory of a release looked into, as fetch_source does).
+    static void detect(ModuleSpec &m) {
+        if (m.build != BuildKind::Auto)
+            return;
+        std::filesystem::path dir = m.subdir.empty() ? m.local_path : m.local_path / m.subdir;
+        BuildKind kind = detect_library_build(dir);
+        std::error_code ec;
+        if (kind == BuildKind::Auto && m.subdir.empty() && !std::filesystem::exists(dir / "setup.py", ec) &&
+            !std::filesystem::exists(dir / "pyproject.toml", ec)) {
+            std::vector<std::filesystem::path> entries;
+            for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+                entries.push_back(it->path());
+            if (entries.size() == 1 && std::filesystem::is_directory(entries[0], ec))
+                kind = detect_library_build(entries[0]);
+        }
+        if (kind != BuildKind::Auto) {
+            m.build = kind;
+            m.detected = true;
         }
     }
 
@@ -194,6 +224,8 @@ struct LineParser {
             return;
         std::error_code ec;
         auto status = std::filesystem::status(m.local_path, ec);
+        if (m.kind == SourceKind::Directory && std::filesystem::is_directory(status))
+            detect(m);
         if (!std::filesystem::exists(status))
             fail(m.origin, "source '" + m.source + "' does not exist (looked for " + m.local_path.string() + ")");
         else if (m.kind == SourceKind::Directory && !std::filesystem::is_directory(status))
@@ -257,13 +289,14 @@ Manifest parse_manifest(std::string_view text, const std::string &file,
             continue;
         }
         m.source = tokens[1];
-        parser.source(m);
         for (size_t i = 2; i < tokens.size(); ++i)
             parser.setting(m, tokens[i]);
+        parser.source(m); // after the settings: build= and subdir= decide what a directory is
         if (!m.ref.empty() && m.kind != SourceKind::Git)
             parser.fail(origin, "ref= applies to git sources only");
-        if (!m.configure.empty() && m.build != BuildKind::CPython)
-            parser.fail(origin, "configure= applies to the interpreter line only (build=cpython)");
+        if (!m.configure.empty() && m.build != BuildKind::CPython && !is_library_build(m.build))
+            parser.fail(origin, "configure= applies to the interpreter line (build=cpython) and library lines "
+                                "(build=cmake, autotools or meson) only");
         if (m.build == BuildKind::CPython) {
             if (!interpreter.empty())
                 parser.fail(origin, "a second interpreter (build=cpython); the first is at " + interpreter);

@@ -73,7 +73,7 @@ void Outcomes::end_build(size_t i, bool built) {
         status_.finish(modules_[i].name, std::string(to_string(ModuleState::Built)), seconds(i));
 }
 
-void Outcomes::finish(size_t i, ModuleState state, std::vector<SoRecord> shared_objects, bool pure) {
+void Outcomes::finish(size_t i, ModuleState state, std::vector<SoRecord> shared_objects, bool pure, bool library) {
     std::string status;
     bool said;
     {
@@ -81,6 +81,7 @@ void Outcomes::finish(size_t i, ModuleState state, std::vector<SoRecord> shared_
         modules_[i].state = state;
         modules_[i].shared_objects = std::move(shared_objects);
         modules_[i].pure = pure;
+        modules_[i].library = library;
         status = modules_[i].status();
         said = modules_[i].announced && state == ModuleState::Built;
     }
@@ -92,7 +93,9 @@ void Outcomes::finish(size_t i, ModuleState state, std::vector<SoRecord> shared_
 
 std::string ModuleOutcome::status() const {
     std::string s(to_string(state));
-    return pure && !failed() ? s + ", pure Python" : s;
+    if (failed())
+        return s;
+    return library ? s + ", C library" : pure ? s + ", pure Python" : s;
 }
 
 bool Outcomes::ok() const {

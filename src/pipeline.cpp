@@ -4,6 +4,7 @@
 #include "kmpack/build_cache.h"
 #include "kmpack/build_packages.h"
 #include "kmpack/build_record.h"
+#include "kmpack/c_library.h"
 #include "kmpack/cpython_source.h"
 #include "kmpack/discover.h"
 #include "kmpack/error.h"
@@ -56,6 +57,11 @@ std::vector<ModuleWork> module_work(const Manifest &manifest, const BuildLayout 
         work[i].spec = &manifest.modules[i];
         work[i].dirs = ModuleLayout{layout.module(manifest.modules[i].name)};
         work[i].lib_dir = work[i].dirs.lib();
+        // The interpreter (first) is built before everything and sees no library.
+        if (manifest.modules[i].build != BuildKind::CPython)
+            for (size_t k = 0; k < i; ++k)
+                if (work[k].library())
+                    work[i].libraries.push_back(&work[k]);
     }
     return work;
 }
@@ -95,10 +101,38 @@ std::vector<DiscoveredSo> discover_all(std::vector<ModuleWork> &work, const std:
     std::vector<DiscoveredSo> found;
     for (size_t i = 0; i < work.size(); ++i)
         outcomes.work(i, [&] {
+            if (work[i].library())
+                return; // static archives, which python.km's link takes as a system library's
             status.phase(work[i].spec->name, "analyse");
             for (auto &so : discover_module(work[i], i, search_dirs))
                 found.push_back(std::move(so));
         });
+    for (const DiscoveredSo &so : found) {
+        std::vector<std::pair<const ModuleSpec *, fs::path>> later;
+        for (size_t k = so.module + 1; k < work.size(); ++k)
+            if (work[k].library())
+                later.emplace_back(work[k].spec, library_prefix(work[k].dirs.work));
+        if (later.empty())
+            continue;
+        std::string error = library_order_error(*work[so.module].spec, so.rel_path, so.link.system_libs, later);
+        if (!error.empty())
+            outcomes.guard(so.module, [&] { throw Error(error); });
+    }
+    // A library line's -L is the link's own (BuildRecord::libraries, searched
+    // first), and kept out of the artifacts, which stay the same wherever the
+    // build directory is; it is still searched for what a .so overrides.
+    for (DiscoveredSo &so : found) {
+        auto in_library = [&](const fs::path &dir) {
+            return std::any_of(work.begin(), work.end(),
+                               [&](const ModuleWork &w) { return w.library() && is_within(dir, w.dirs.work); });
+        };
+        std::vector<fs::path> prefixes;
+        for (const auto &dir : so.link.lib_dirs)
+            if (in_library(dir))
+                prefixes.push_back(dir);
+        std::erase_if(so.link.lib_dirs, in_library);
+        so.link.search_dirs.insert(so.link.search_dirs.begin(), prefixes.begin(), prefixes.end());
+    }
     for (const PathClash &clash : find_path_clashes(found))
         outcomes.guard(found[clash.second].module, [&] { throw Error(describe_clash(clash, found, work)); });
     for (const FileClash &clash : find_file_clashes(work))
@@ -158,6 +192,15 @@ std::vector<ModuleRecord> record_modules(const std::vector<ModuleWork> &work, co
             renamed = renamed || done[k].renamed;
             result.objects_renamed += done[k].renamed;
         }
+        if (m.library()) {
+            outcomes.guard(i, [&] {
+                if (!m.cached)
+                    record_module(m.dirs.work, m.key, m.package_dir);
+                result.packages_built += !m.cached;
+                outcomes.finish(i, m.cached ? ModuleState::UpToDate : ModuleState::Built, {}, false, true);
+            });
+            continue;
+        }
         outcomes.guard(i, [&] {
             ModuleRecord record = module_record(m, std::move(sos), root);
             for (const auto &note : m.notes)
@@ -190,8 +233,12 @@ void store_modules(const std::vector<ModuleWork> &work, const std::vector<Module
 }
 
 BuildRecord build_record(const BuildOptions &options, const Manifest &manifest, const Toolchain &toolchain,
-                         std::vector<ModuleRecord> modules) {
+                         std::vector<ModuleRecord> modules, const std::vector<ModuleWork> &work,
+                         const fs::path &root) {
     BuildRecord r;
+    for (const auto &m : work)
+        if (m.library())
+            r.libraries.push_back(relative_below(library_prefix(m.dirs.work), root));
     r.manifest = fs::absolute(options.manifest).lexically_normal().string();
     if (manifest.has_interpreter() && manifest.modules.front().added) {
         const ModuleSpec &interpreter = manifest.modules.front();
@@ -293,7 +340,7 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
         return result; // keep_going: nothing is linked from a partial build
     }
 
-    std::string record_text = json_text(build_record(options, manifest, toolchain, std::move(records)));
+    std::string record_text = json_text(build_record(options, manifest, toolchain, std::move(records), work, layout.root));
     write_text_if_changed(layout.record(), record_text);
     if (options.link) {
         try {

@@ -138,6 +138,8 @@ void to_json(json &j, const BuildRecord &r) {
     j = {{"kmpack_build", 1},          {"manifest", r.manifest}, {"cpython", r.cpython},
          {"interpreter_dir", r.interpreter_dir},
          {"tools_python", r.tools_python}, {"python", r.python},     {"modules", r.modules}};
+    if (!r.libraries.empty())
+        j["libraries"] = r.libraries;
 }
 
 void from_json(const json &j, BuildRecord &r) {
@@ -149,6 +151,9 @@ void from_json(const json &j, BuildRecord &r) {
     field(j, "tools_python", r.tools_python);
     field(j, "python", r.python);
     field(j, "modules", r.modules);
+    r.libraries.clear(); // written only when there are some
+    if (j.contains("libraries"))
+        field(j, "libraries", r.libraries);
 }
 
 SoRecord so_summary(const ArtifactRecord &a) {

@@ -1,5 +1,6 @@
 #include "kmpack/source.h"
 
+#include "kmpack/c_library.h"
 #include "kmpack/error.h"
 #include "kmpack/fs.h"
 
@@ -45,7 +46,32 @@ bool has_build_file(const fs::path &dir, BuildKind kind) {
     std::error_code ec;
     if (kind == BuildKind::CPython)
         return fs::exists(dir / "configure", ec);
+    if (is_library_build(kind))
+        return fs::exists(dir / library_build_file(kind), ec);
     return fs::exists(dir / "setup.py", ec) || fs::exists(dir / "pyproject.toml", ec);
+}
+
+// The error for a source with no file to start its build from, listing
+// what was looked for.
+std::string no_build_file(const ModuleSpec &module, const fs::path &dir) {
+    std::string where = " in the source of '" + module.name + "'";
+    std::string subdir = module.subdir.empty() ? "use subdir= to name the directory that holds it, or " : "";
+    if (module.build == BuildKind::CPython)
+        return module.origin + ": no configure (a CPython source has one)" + where +
+               (module.subdir.empty() ? " (use subdir= to name the directory that holds it)" : "");
+    if (is_library_build(module.build)) {
+        std::error_code ec;
+        std::string generate = module.build == BuildKind::Autotools && fs::exists(dir / "configure.ac", ec)
+                                   ? "; it has configure.ac: generate configure with 'autoreconf -i' first, or give "
+                                     "the release archive, which has it"
+                                   : "";
+        return module.origin + ": no " + library_build_file(module.build) + where + " (build=" +
+               library_build_name(module.build) + ")" + generate + " (" + subdir + "say another build=)";
+    }
+    bool any = module.build == BuildKind::Auto;
+    return module.origin + ": no setup.py or pyproject.toml" +
+           (any ? std::string(" (a Python package), nor configure, CMakeLists.txt or meson.build (a C library),") : "") +
+           where + " (" + subdir + (any ? "say how to build it with build=" : "say another build=") + ")";
 }
 
 } // namespace
@@ -61,9 +87,10 @@ void extract_archive(const fs::path &archive_path, const fs::path &dest) {
     std::unique_ptr<struct archive, WriterCloser> out(archive_write_disk_new());
     // Entry names are checked below, before `dest` is put in front of them
     // (which makes them absolute); libarchive also refuses '..' and writing
-    // through a symbolic link.
+    // through a symbolic link. Times are kept, as tar and pip keep them: an
+    // autotools release's make compares configure with configure.ac.
     archive_write_disk_set_options(out.get(), ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-                                                  ARCHIVE_EXTRACT_PERM);
+                                                  ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME);
     fs::create_directories(dest);
     struct archive_entry *entry = nullptr;
     for (;;) {
@@ -156,12 +183,25 @@ fs::path fetch_source(const ModuleSpec &module, const fs::path &dest, CommandRun
         if (entries.size() == 1 && fs::is_directory(entries[0]) && has_build_file(entries[0], module.build))
             dir = entries[0];
     }
+    if (!has_build_file(dir, module.build) && module.build == BuildKind::Auto) {
+        // A C library where a Python package was expected: its line must say so.
+        std::vector<fs::path> candidates = {dir};
+        if (module.subdir.empty()) {
+            std::vector<fs::path> entries;
+            for (const auto &e : fs::directory_iterator(dir))
+                entries.push_back(e.path());
+            if (entries.size() == 1 && fs::is_directory(entries[0]))
+                candidates.push_back(entries[0]);
+        }
+        for (const auto &candidate : candidates)
+            if (BuildKind kind = detect_library_build(candidate); kind != BuildKind::Auto)
+                throw Error(module.origin + ": the source of '" + module.name + "' is a C library (it has " +
+                            library_build_file(kind) + ", and no setup.py or pyproject.toml): say build=" +
+                            library_build_name(kind) + " on its line (a library line must be known before its "
+                            "source is fetched: the lines after it are built against it)");
+    }
     if (!has_build_file(dir, module.build))
-        throw Error(module.origin + ": no " +
-                    (module.build == BuildKind::CPython ? "configure (a CPython source has one)"
-                                                        : "setup.py or pyproject.toml") +
-                    " in the source of '" + module.name + "'" +
-                    (module.subdir.empty() ? " (use subdir= to name the directory that holds it)" : ""));
+        throw Error(no_build_file(module, dir));
     return dir;
 }
 

@@ -5,6 +5,7 @@
 #include "kmpack/process.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -15,8 +16,10 @@ namespace {
 
 // The modules pkg-config knows (`--list-package-names`), or nothing when
 // it cannot list them (no pkg-config, or one without the option).
-std::optional<std::set<std::string>> pkg_config_modules(CommandRunner &runner) {
+std::optional<std::set<std::string>> pkg_config_modules(CommandRunner &runner,
+                                                        const std::map<std::string, std::string> &env) {
     Command c;
+    c.env = env;
     c.argv = {"pkg-config", "--list-package-names"};
     try {
         std::set<std::string> names;
@@ -34,11 +37,13 @@ std::optional<std::set<std::string>> pkg_config_modules(CommandRunner &runner) {
 // module of that name (or there is no pkg-config). `known`, when given,
 // spares asking for modules pkg-config does not have.
 std::vector<std::string> pkg_config_needs(CommandRunner &runner, const std::string &name,
-                                          const std::optional<std::set<std::string>> &known = std::nullopt) {
+                                          const std::optional<std::set<std::string>> &known = std::nullopt,
+                                          const std::map<std::string, std::string> &env = {}) {
     for (const std::string &module : {name, "lib" + name}) {
         if (known && !known->count(module))
             continue;
         Command c;
+        c.env = env;
         c.argv = {"pkg-config", "--silence-errors", "--static", "--libs-only-l", "--", module};
         std::string out;
         try {
@@ -104,7 +109,8 @@ std::vector<LibraryNeed> shared_library_needs(const std::string &name, const std
 namespace {
 
 std::vector<LibraryNeed> needs_of(CommandRunner &runner, const std::string &name, const std::vector<fs::path> &search,
-                                  const std::optional<std::set<std::string>> &known) {
+                                  const std::optional<std::set<std::string>> &known,
+                                  const std::map<std::string, std::string> &env = {}) {
     if (name.empty() || name[0] == ':' || name[0] == '-')
         return {};
     std::vector<LibraryNeed> needs;
@@ -114,7 +120,7 @@ std::vector<LibraryNeed> needs_of(CommandRunner &runner, const std::string &name
                 return;
         needs.push_back(need);
     };
-    for (const auto &lib : pkg_config_needs(runner, name, known))
+    for (const auto &lib : pkg_config_needs(runner, name, known, env))
         add({lib, "pkg-config --static"});
     for (const auto &need : shared_library_needs(name, search))
         add(need);
@@ -128,8 +134,21 @@ std::vector<LibraryNeed> static_needs(CommandRunner &runner, const std::string &
     return needs_of(runner, name, search, std::nullopt);
 }
 
+std::map<std::string, std::string> pkg_config_environment(const std::vector<fs::path> &dirs) {
+    if (dirs.empty())
+        return {};
+    std::string path;
+    for (const auto &d : dirs)
+        path += (path.empty() ? "" : ":") + d.string();
+    const char *inherited = std::getenv("PKG_CONFIG_PATH");
+    if (inherited && *inherited)
+        path += std::string(":") + inherited;
+    return {{"PKG_CONFIG_PATH", path}};
+}
+
 LibraryClosure close_libraries(CommandRunner &runner, const std::vector<std::string> &libs,
-                               const std::vector<fs::path> &search) {
+                               const std::vector<fs::path> &search, const std::vector<fs::path> &pkg_config_dirs) {
+    std::map<std::string, std::string> env = pkg_config_environment(pkg_config_dirs);
     // Breadth first from `libs`: the order of first mention, and each
     // library's needs asked once.
     std::vector<std::string> order;
@@ -143,10 +162,10 @@ LibraryClosure close_libraries(CommandRunner &runner, const std::vector<std::str
             order.push_back(l);
     // One listing of pkg-config's modules, rather than two failed queries
     // for each library that has none.
-    std::optional<std::set<std::string>> known = pkg_config_modules(runner);
+    std::optional<std::set<std::string>> known = pkg_config_modules(runner, env);
     for (size_t i = 0; i < order.size(); ++i) {
         std::string lib = order[i]; // a copy: order grows below
-        for (const auto &need : needs_of(runner, lib, search, known)) {
+        for (const auto &need : needs_of(runner, lib, search, known, env)) {
             edges[lib].push_back(need.lib);
             if (!given.count(need.lib)) {
                 out.why[need.lib].push_back(lib + " (" + need.why + ")");

@@ -58,7 +58,7 @@ void close_system_libraries(SystemLibraries &system, CommandRunner &runner, cons
     for (const auto &l : system.libs)
         if (!is_cxx_runtime(l))
             roots.push_back(l);
-    LibraryClosure closure = close_libraries(runner, roots, search);
+    LibraryClosure closure = close_libraries(runner, roots, search, system.pkg_config_dirs);
     std::vector<std::string> libs;
     for (const auto &l : closure.libs) {
         if (is_cxx_runtime(l)) {

@@ -69,6 +69,24 @@ TEST_CASE("link_plan: ids, the finder's modules and the system libraries, each o
     CHECK(plan_link(sample_record(), "/b", o, nullptr).libpython == "/src/Python-3.11.2/libpython3.11.a");
 }
 
+TEST_CASE("link_plan: the library lines' prefixes first, -L relative to the build directory") {
+    LinkOptions o;
+    BuildRecord r = sample_record();
+    r.libraries = {"modules/libx/prefix", "modules/liby/prefix"};
+    r.modules[0].shared_objects[0].lib_dirs = {"/b/modules/liby/prefix/lib", "/opt/yaml/lib"};
+    LinkPlan plan = plan_link(r, "/b", o, nullptr);
+    CHECK(plan.system.lib_dirs == std::vector<fs::path>{"/b/modules/libx/prefix/lib", "/b/modules/liby/prefix/lib",
+                                                       "/opt/yaml/lib"});
+    CHECK(plan.system.pkg_config_dirs ==
+          std::vector<fs::path>{"/b/modules/libx/prefix/lib/pkgconfig", "/b/modules/libx/prefix/share/pkgconfig",
+                                "/b/modules/liby/prefix/lib/pkgconfig", "/b/modules/liby/prefix/share/pkgconfig"});
+    auto line = link_command(plan, o, "/b", "/b/dist/python.km", "/m.o", {});
+    auto at = std::find(line.begin(), line.end(), "-Lmodules/libx/prefix/lib");
+    REQUIRE(at != line.end());
+    CHECK(*(at + 1) == "-Lmodules/liby/prefix/lib");
+    CHECK(*(at + 2) == "-L/opt/yaml/lib");
+}
+
 TEST_CASE("link_plan: built-in mode puts each module's renamed PyInit in the inittab") {
     LinkOptions o;
     o.mode = LinkMode::Builtin;

@@ -61,7 +61,8 @@ TEST_CASE("manifest: errors name the file and line, with a fix") {
     CHECK(error_of("a dir subdir=../up\n") == "modules.txt:1: subdir '../up' must be a relative path inside the source");
     CHECK(error_of("a dir env=CC=clang\n") == "modules.txt:1: env cannot set CC: kmpack sets it to capture the build");
     CHECK(error_of("a dir env=NOVALUE\n") == "modules.txt:1: env needs NAME=VALUE, e.g. env=CFLAGS=-O1, got 'NOVALUE'");
-    CHECK(error_of("a dir build=make\n") == "modules.txt:1: build must be auto, setup.py, pip or cpython, got 'make'");
+    CHECK(error_of("a dir build=make\n") ==
+          "modules.txt:1: build must be auto, setup.py, pip, cpython, cmake, autotools or meson, got 'make'");
     CHECK(error_of("-a dir\n").find("modules.txt:1: module name '-a'") == 0);
     CHECK(error_of("a -dir\n") == "modules.txt:1: source '-dir' must not be empty or start with '-'");
     CHECK(error_of("a git://h/r.git ref=-x\n") ==
@@ -152,9 +153,10 @@ TEST_CASE("manifest: the interpreter line (build=cpython) goes first, once, and 
     CHECK(error_of("p1 a.tar.gz build=cpython\np2 b.tar.gz build=cpython\n") ==
           "modules.txt:2: a second interpreter (build=cpython); the first is at modules.txt:1");
     CHECK(error_of("a dir configure=--with-lto\n") ==
-          "modules.txt:1: configure= applies to the interpreter line only (build=cpython)");
+          "modules.txt:1: configure= applies to the interpreter line (build=cpython) and library lines "
+          "(build=cmake, autotools or meson) only");
     CHECK(error_of("a dir build=cpython configure=\n") ==
-          "modules.txt:1: configure needs arguments for CPython's ./configure, e.g. configure=--with-lto");
+          "modules.txt:1: configure needs arguments for the build's configure step, e.g. configure=--with-lto");
 }
 
 TEST_CASE("manifest: --cpython adds the interpreter line, unless there is one or 'python' is taken") {

@@ -5,6 +5,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <catch2/catch.hpp>
+#include <chrono>
 
 using namespace kmpack;
 namespace fs = std::filesystem;
@@ -98,7 +99,8 @@ TEST_CASE("source: a local directory is copied, never written") {
                       "modules.txt:1: subdir 'nothere' does not exist in the source of 'pkg'");
     write_file_atomic(dir / "empty/README", "");
     CHECK_THROWS_WITH(fetch_source(spec(SourceKind::Directory, dir / "empty"), dir / "copy3", runner, dir / "log"),
-                      Catch::Contains("no setup.py or pyproject.toml in the source of 'pkg'"));
+                      Catch::Contains("no setup.py or pyproject.toml (a Python package), nor configure, CMakeLists.txt "
+                                     "or meson.build (a C library), in the source of 'pkg'"));
     // A CPython source is known by its configure, also one directory down.
     auto cpython = spec(SourceKind::Directory, dir / "cpy");
     cpython.build = BuildKind::CPython;
@@ -135,4 +137,28 @@ TEST_CASE("source: git over file:// with a ref") {
                       Catch::Contains("git ref 'no-such-ref' does not exist"));
     auto bad = spec(SourceKind::Git, {}, "file://" + (dir / "nothing").string());
     CHECK_THROWS_WITH(fetch_source(bad, dir / "clone4", runner, dir / "log"), Catch::Contains("git clone of"));
+}
+
+TEST_CASE("source: files keep their modification times, from a directory and from an archive") {
+    // make compares them: an autotools release's configure must stay newer
+    // than its configure.ac, or make runs autoconf.
+    test::TempDir dir;
+    write_file_atomic(dir / "src/configure.ac", "");
+    write_file_atomic(dir / "src/configure", "");
+    auto old = std::chrono::time_point_cast<std::chrono::seconds>(fs::file_time_type::clock::now() -
+                                                                  std::chrono::hours(48));
+    fs::last_write_time(dir / "src/configure.ac", old + std::chrono::hours(1));
+    fs::last_write_time(dir / "src/configure", old + std::chrono::hours(2));
+    SystemRunner runner;
+    auto m = spec(SourceKind::Directory, dir / "src");
+    m.build = BuildKind::Autotools;
+    CHECK(fetch_source(m, dir / "copy", runner, dir / "log") == dir / "copy");
+    CHECK(fs::last_write_time(dir / "copy/configure.ac") == old + std::chrono::hours(1));
+    CHECK(fs::last_write_time(dir / "copy/configure") == old + std::chrono::hours(2));
+    test::run({"tar", "-czf", (dir / "src.tar.gz").string(), "-C", dir.path().string(), "src"});
+    m = spec(SourceKind::Archive, dir / "src.tar.gz");
+    m.build = BuildKind::Autotools;
+    CHECK(fetch_source(m, dir / "out", runner, dir / "log") == dir / "out/src");
+    CHECK(fs::last_write_time(dir / "out/src/configure.ac") == old + std::chrono::hours(1));
+    CHECK(fs::last_write_time(dir / "out/src/configure") == old + std::chrono::hours(2));
 }

@@ -106,3 +106,21 @@ TEST_CASE("static_deps: libraries of the test's own, linked against each other")
           std::vector<std::string>{"kmc", "kmpack-none"});
     CHECK(close_libraries(test::system_runner(), {}, {dir.path()}).libs.empty());
 }
+
+TEST_CASE("static_deps: a library line's pkg-config directory is searched first") {
+    // A library built from source into a prefix: its .pc names what its
+    // archive needs (Libs.private), which only that directory tells.
+    test::TempDir dir;
+    fs::create_directories(dir / "prefix/lib/pkgconfig");
+    write_file_atomic(dir / "prefix/lib/pkgconfig/kmfromsource.pc",
+                      "prefix=" + (dir / "prefix").string() +
+                          "\nlibdir=${prefix}/lib\nName: kmfromsource\nDescription: t\nVersion: 1\n"
+                          "Libs: -L${libdir} -lkmfromsource\nLibs.private: -lkmneeded\n");
+    auto without = close_libraries(test::system_runner(), {"kmfromsource"}, {});
+    CHECK(without.libs == std::vector<std::string>{"kmfromsource"});
+    auto with = close_libraries(test::system_runner(), {"kmfromsource"}, {}, {dir / "prefix/lib/pkgconfig"});
+    CHECK(with.libs == std::vector<std::string>{"kmfromsource", "kmneeded"});
+    CHECK(with.why.at("kmneeded") == std::vector<std::string>{"kmfromsource (pkg-config --static)"});
+    CHECK(pkg_config_environment({}).empty());
+    CHECK(pkg_config_environment({"/a", "/b"}).at("PKG_CONFIG_PATH").starts_with("/a:/b"));
+}

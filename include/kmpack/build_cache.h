@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kmpack {
 
@@ -57,6 +58,11 @@ const std::string &kmpack_identity();
 // kmpack's version; `rust` (rust_identity()) when it is not empty.
 std::string module_key(const ModuleSpec &module, const std::string &source, const std::string &toolchain,
                        const std::string &rust = "");
+
+// `key` with the keys of the library lines a module is built against
+// (library_keys, in line order): a changed library builds every later line
+// again. `key` itself when there are none.
+std::string chained_key(const std::string &key, const std::vector<std::string> &library_keys);
 
 // What an interpreter build is made from, which changes only when the
 // interpreter would: bumped when the build's commands change.

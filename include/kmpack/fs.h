@@ -59,7 +59,8 @@ std::string relative_below(const fs::path &path, const fs::path &base);
 // True when `path` is `dir` or lies below it (lexically, both absolute).
 bool is_within(const fs::path &path, const fs::path &dir);
 
-// Copies a directory tree (files, directories, symbolic links as links).
+// Copies a directory tree (files, directories, symbolic links as links),
+// keeping each file's modification time.
 void copy_tree(const fs::path &from, const fs::path &to);
 
 // A temporary name beside `path`, unique within this process and host:

@@ -41,7 +41,8 @@ struct LinkOptions {
 
 // The system libraries the linked .so files need, as their links named them.
 struct SystemLibraries {
-    std::vector<fs::path> lib_dirs;  // -L outside the packages, each once, in order
+    std::vector<fs::path> lib_dirs;  // the library lines' <prefix>/lib, then -L outside the packages, each once, in order
+    std::vector<fs::path> pkg_config_dirs; // the library lines' pkg-config directories, searched before pkg-config's own
     std::vector<std::string> libs;   // -l names, each once, in first-use order (stdc++/c++ included)
     std::map<std::string, std::vector<std::string>> needed_by; // -l name -> .so paths, for messages
     // Libraries added because others need them (close_system_libraries):

@@ -6,6 +6,7 @@
 //   falcon     vendor/falcon-3.1.3.tar.gz      subdir=falcon-3.1.3 skip=falcon/cyutil/*
 //   mypkg      ../mypkg                        env=CFLAGS=-O1 build=pip
 //   python     Python-3.11.2.tar.xz            build=cpython configure="--with-lto"
+//   kmcodec-c  examples/kmcodec-c              build=cmake
 //
 // One module a line: a name, a source and optional key=value settings,
 // separated by blanks. A token may be double-quoted: "a b", where a
@@ -25,7 +26,9 @@ namespace kmpack {
 enum class SourceKind { Directory, Archive, Git, Wheel };
 // CPython: the line is the interpreter itself (a CPython source), built
 // first; every other module is built against it. At most one per file.
-enum class BuildKind { Auto, SetupPy, Pip, CPython };
+// CMake, Autotools, Meson: a C or C++ library (c_library.h), built before
+// the lines after it, which are built against it.
+enum class BuildKind { Auto, SetupPy, Pip, CPython, CMake, Autotools, Meson };
 
 struct ModuleSpec {
     std::string name;
@@ -37,7 +40,8 @@ struct ModuleSpec {
     std::vector<std::string> skip;    // globs over package-relative .so paths
     std::map<std::string, std::string> env; // extra environment for the build
     BuildKind build = BuildKind::Auto;
-    std::vector<std::string> configure; // extra ./configure arguments (build=cpython)
+    std::vector<std::string> configure; // extra configure (cmake, meson setup) arguments: build=cpython or a library
+    bool detected = false;            // build= was auto, the library kind read from the source directory
     std::string origin;               // "modules.txt:7", for messages
     bool added = false;               // not a modules.txt line: add_cpython()'s
 };
@@ -51,7 +55,9 @@ struct Manifest {
 // Parses `text` read from `file`. Relative sources are resolved against
 // `base_dir`. Every problem is reported, each as "file:line: message", in one
 // Error; nothing is returned for an invalid file. `check_paths` also verifies
-// that local sources exist.
+// that local sources exist, and gives a directory source with build=auto
+// and no setup.py or pyproject.toml the C library build its files say
+// (detect_library_build()).
 Manifest parse_manifest(std::string_view text, const std::string &file,
                         const std::filesystem::path &base_dir, bool check_paths = true);
 

@@ -2,6 +2,7 @@
 // work directory, and what preparing it found out.
 #pragma once
 
+#include "kmpack/c_library.h"
 #include "kmpack/conventions.h"
 #include "kmpack/manifest.h"
 
@@ -27,6 +28,10 @@ struct ModuleWork {
     bool damaged = false;  // built again because a file its last build left was not as recorded
     std::vector<std::string> notes; // from discovery: .so files left out, and why
     bool pure = false;    // from discovery: the build made no .so at all (a pure-Python package)
+    // The library lines (build=cmake, autotools, meson) before this one, in
+    // order: its build sees their prefixes, and its key includes their keys.
+    std::vector<const ModuleWork *> libraries;
+    bool library() const { return is_library_build(spec->build); }
 };
 
 } // namespace kmpack

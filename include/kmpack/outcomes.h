@@ -26,8 +26,10 @@ struct ModuleOutcome {
     bool announced = false;   // its "built" line was printed when its build ended
     std::vector<SoRecord> shared_objects;
     bool pure = false; // its build made no .so at all: a pure-Python package
+    bool library = false; // a C library line (build=cmake, autotools, meson): static archives, no Python
     bool failed() const { return state == ModuleState::Failed; }
-    // "built", "up to date", "failed"; ", pure Python" after the first two for a pure package.
+    // "built", "up to date", "failed"; ", pure Python" after the first two
+    // for a pure package, ", C library" for a library line.
     std::string status() const;
 };
 
@@ -48,7 +50,8 @@ public:
     // "built" line is printed now, not when the whole build ends.
     void end_build(size_t i, bool built);
     // Sets what a finished module reports; printed unless built() said it.
-    void finish(size_t i, ModuleState state, std::vector<SoRecord> shared_objects, bool pure = false);
+    void finish(size_t i, ModuleState state, std::vector<SoRecord> shared_objects, bool pure = false,
+                bool library = false);
     bool keep_going() const { return keep_going_; }
 
     bool ok() const;

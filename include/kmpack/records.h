@@ -112,7 +112,10 @@ struct BuildRecord {
     std::string interpreter_dir; // where the interpreter was built from source, or "" (--python's own)
     std::string tools_python; // --python
     PythonInfo python;        // the interpreter python.km is linked from
-    std::vector<ModuleRecord> modules;
+    std::vector<ModuleRecord> modules; // the Python packages (and a built interpreter), not the library lines
+    // The library lines' prefixes (c_library.h), relative to the build
+    // directory, in line order: python.km's link searches them first.
+    std::vector<std::string> libraries;
 };
 
 // The plain records: every member is a field of the same name, all required.

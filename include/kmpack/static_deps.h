@@ -42,6 +42,11 @@ std::vector<LibraryNeed> shared_library_needs(const std::string &name, const std
 std::vector<LibraryNeed> static_needs(CommandRunner &runner, const std::string &name,
                                       const std::vector<fs::path> &search);
 
+// The environment pkg-config runs with: PKG_CONFIG_PATH led by `dirs` (the
+// library lines' pkg-config directories), then the inherited one; empty
+// when `dirs` is.
+std::map<std::string, std::string> pkg_config_environment(const std::vector<fs::path> &dirs);
+
 struct LibraryClosure {
     // `libs` and everything they need in turn, each once, every library
     // before the ones it needs (GNU ld's single pass, and mold and lld, link
@@ -57,8 +62,10 @@ struct LibraryClosure {
 };
 
 // The closure of `libs` under static_needs. The C++ runtime ("stdc++")
-// is in it when some library needs it.
+// is in it when some library needs it. pkg-config searches
+// `pkg_config_dirs` first.
 LibraryClosure close_libraries(CommandRunner &runner, const std::vector<std::string> &libs,
-                               const std::vector<fs::path> &search);
+                               const std::vector<fs::path> &search,
+                               const std::vector<fs::path> &pkg_config_dirs = {});
 
 } // namespace kmpack
