@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sys/file.h>
 #include <unistd.h>
@@ -129,6 +130,40 @@ std::vector<CaptureRecord> read_capture_log(const std::filesystem::path &log) {
     return records;
 }
 
+std::vector<std::string> stable_rustc_temporaries(const std::vector<std::string> &argv,
+                                                  const std::filesystem::path &tmpdir) {
+    if (tmpdir.empty())
+        return argv;
+    std::string output = "a.out";
+    for (size_t i = 0; i + 1 < argv.size(); ++i)
+        if (argv[i] == "-o")
+            output = std::filesystem::path(argv[i + 1]).filename().string();
+    const std::string prefix = (tmpdir / "rustc").string();
+    const std::filesystem::path stable = tmpdir / ("link-" + output);
+    std::map<std::string, std::string> renamed; // random directory -> stable
+    std::vector<std::string> out = argv;
+    for (auto &arg : out) {
+        for (size_t at = arg.find(prefix); at != std::string::npos; at = arg.find(prefix, at + 1)) {
+            size_t end = arg.find('/', at + prefix.size());
+            if (end == std::string::npos)
+                break;
+            std::string random = arg.substr(at, end - at);
+            if (!renamed.count(random)) {
+                std::filesystem::path to = stable;
+                if (!renamed.empty())
+                    to += "-" + std::to_string(renamed.size());
+                std::error_code ec;
+                std::filesystem::remove_all(to, ec);
+                std::filesystem::create_directories(to.parent_path());
+                std::filesystem::copy(random, to, std::filesystem::copy_options::recursive);
+                renamed[random] = to.string();
+            }
+            arg.replace(at, random.size(), renamed[random]);
+        }
+    }
+    return out;
+}
+
 int capture_main(int argc, char **argv) {
     // Run as a linker (kCaptureLinkerName), the tool comes from the environment.
     std::vector<std::string> linker;
@@ -165,6 +200,15 @@ int capture_main(int argc, char **argv) {
     CaptureRecord record;
     record.argv = linker;
     record.argv.insert(record.argv.end(), argv + 1, argv + argc);
+    if (as_linker) {
+        const char *tmpdir = std::getenv("TMPDIR");
+        try {
+            record.argv = stable_rustc_temporaries(record.argv, tmpdir ? tmpdir : "");
+        } catch (const std::exception &e) {
+            std::cerr << "kmpack-capture: cannot copy rustc's temporaries: " << e.what() << "\n";
+            return 1;
+        }
+    }
     record.cwd = std::filesystem::current_path();
     Command command;
     // The log keeps the compiler's own argv: what the launcher runs.

@@ -108,7 +108,18 @@ std::string emit_sitecustomize_py() {
            "names, relative to python.km's directory, which is also sys.prefix: the site-packages\n"
            "directories site adds are below it too, when they exist.\n"
            "\"\"\"\n"
-           "import _kmpack_finder  # noqa: F401\n";
+           "import _kmpack_finder  # noqa: F401\n"
+           "import os as _os, sys as _sys\n"
+           "\n"
+           "if _os.path.isfile(_sys.prefix):\n"
+           "    # --onefile: the modules' source is in python.km's archive, which CPython's own\n"
+           "    # printer of an uncaught exception does not read (it opens files on disk); the\n"
+           "    # traceback module reads it through each module's loader, as for a dynamic python3.\n"
+           "    def _kmpack_excepthook(kind, value, tb):\n"
+           "        import traceback\n"
+           "        traceback.print_exception(kind, value, tb)\n"
+           "\n"
+           "    _sys.excepthook = _kmpack_excepthook\n";
 }
 
 } // namespace kmpack

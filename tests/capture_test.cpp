@@ -1,5 +1,6 @@
 #include "kmpack/capture.h"
 #include "kmpack/error.h"
+#include "kmpack/fs.h"
 #include "kmpack/launcher.h"
 #include "test_util.h"
 
@@ -7,6 +8,7 @@
 #include <thread>
 
 using namespace kmpack;
+namespace fs = std::filesystem;
 
 TEST_CASE("capture: records round-trip through the log") {
     test::TempDir dir;
@@ -207,4 +209,31 @@ TEST_CASE("capture: run as kmpack-link-gcc, the wrapper links with the driver in
     CHECK(runner.run(c).exit_code == 2);
     CHECK_THAT(read_file(dir / "out.log"), Catch::Contains("kmpack-capture: run as kmpack-link-gcc, but "
                                                            "$KMPACK_CAPTURE_LINKER names no compiler driver"));
+}
+
+TEST_CASE("capture: rustc's temporaries of a random name are linked from a stable one") {
+    test::TempDir dir;
+    fs::path tmp = dir / "rust-temp";
+    write_file_atomic(tmp / "rustcAbC123/symbols.o", "object");
+    write_file_atomic(tmp / "rustcAbC123/list", "{ global: PyInit__native; local: *; };");
+    std::vector<std::string> argv = {"gcc", "-Wl,--version-script=" + (tmp / "rustcAbC123/list").string(),
+                                      (tmp / "rustcAbC123/symbols.o").string(), "deps/x.rcgu.o",
+                                      "-o", "deps/lib_native.so"};
+    std::vector<std::string> stable = stable_rustc_temporaries(argv, tmp);
+    fs::path to = tmp / "link-lib_native.so";
+    CHECK(stable == std::vector<std::string>{"gcc", "-Wl,--version-script=" + (to / "list").string(),
+                                             (to / "symbols.o").string(), "deps/x.rcgu.o", "-o",
+                                             "deps/lib_native.so"});
+    CHECK(read_file(to / "symbols.o") == "object");
+    CHECK(read_file(to / "list") == "{ global: PyInit__native; local: *; };");
+    // The next build's random name gives the same argv.
+    fs::rename(tmp / "rustcAbC123", tmp / "rustcXyZ789");
+    for (auto &arg : argv)
+        if (size_t at = arg.find("rustcAbC123"); at != std::string::npos)
+            arg.replace(at, 11, "rustcXyZ789");
+    CHECK(stable_rustc_temporaries(argv, tmp) == stable);
+    // Nothing below TMPDIR, or no TMPDIR: the argv as it is.
+    std::vector<std::string> plain = {"gcc", "-shared", "x.o", "-o", "x.so"};
+    CHECK(stable_rustc_temporaries(plain, tmp) == plain);
+    CHECK(stable_rustc_temporaries(argv, "") == argv);
 }

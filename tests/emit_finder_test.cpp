@@ -73,6 +73,12 @@ TEST_CASE("emit_finder: sitecustomize installs the finder and compiles") {
     test::TempDir dir;
     write_file_atomic(dir / "sitecustomize.py", site);
     test::run({KMPACK_TEST_PYTHON, "-m", "py_compile", "sitecustomize.py"}, dir.path());
+    // The excepthook is python.km --onefile's only (sys.prefix the file itself).
+    write_file_atomic(dir / "_kmpack_finder.py", "");
+    CHECK(test::run({KMPACK_TEST_PYTHON, "-S", "-c",
+                     "import sys; sys.path.insert(0, '.'); import sitecustomize; "
+                     "print(sitecustomize.__file__, sys.excepthook is sys.__excepthook__)"},
+                    dir.path()) == (dir / "sitecustomize.py").string() + " True\n");
 }
 
 TEST_CASE("emit_finder: a linked extension module wins over its Python source beside it, in a directory or a zip") {

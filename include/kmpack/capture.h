@@ -48,6 +48,15 @@ bool is_shared_link(const std::vector<std::string> &argv);
 // The wrapper's main: argv[1] is the real tool, the rest its arguments; run
 // as kCaptureLinkerName, the tool is kCaptureLinkerEnv's and every argument
 // is its. Returns the real tool's exit status.
+// rustc links from a temporary directory of a random name (TMPDIR/rustcXXXXXX:
+// its symbols.o, version script, ...), which would make the capture log, and
+// the artifacts read from it, differ from one build to the next. The files
+// of each such directory `argv` names under `tmpdir` are copied into
+// `tmpdir`/link-<the output's file name>, and the argv returned names those.
+// Nothing changes when `tmpdir` is empty or no argument is below it.
+std::vector<std::string> stable_rustc_temporaries(const std::vector<std::string> &argv,
+                                                  const std::filesystem::path &tmpdir);
+
 int capture_main(int argc, char **argv);
 
 } // namespace kmpack

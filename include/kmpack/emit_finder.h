@@ -26,7 +26,9 @@ std::string python_string_literal(const std::string &text);
 // both. Stable: the same input, the same bytes.
 std::string emit_finder_py(const std::map<std::string, std::string> &modules, LinkMode mode);
 
-// lib/sitecustomize.py: installs the finder, drops site-packages.
+// lib/sitecustomize.py: installs the finder; with --onefile, prints an
+// uncaught exception through the traceback module, which reads source lines
+// from the archive (CPython's own printer reads them from disk only).
 std::string emit_sitecustomize_py();
 
 } // namespace kmpack

@@ -128,6 +128,17 @@ for check in "$root"/checks/*.py; do
   fi
   pass
 done
+# An uncaught exception's traceback shows the source lines of the archive's
+# modules, as a dynamic python3 shows those of its files, from any working
+# directory (CPython's own printer reads source from disk only).
+message=$(cd "$work" && "$out/python.km" -c 'import json; json.loads("{")' 2>&1) &&
+  fail "an uncaught exception ended python.km with status 0"
+grep -q 'raise JSONDecodeError("Expecting value", s, err.value) from None\|obj, end = self.scan_once(s, idx)' \
+  <<<"$message" || fail "an uncaught exception's traceback lacks the archive's source lines: $message"
+grep -q '^json.decoder.JSONDecodeError: Expecting property name' <<<"$message" ||
+  fail "an uncaught exception's traceback lacks its last line: $message"
+pass
+
 # By PATH, and through a symbolic link.
 [ "$(env -i PATH=/ "${in_root[@]}" python.km -c 'import kmhello; print(kmhello.add(40, 2))')" = 42 ] ||
   fail "python.km found by PATH does not run"
