@@ -3,10 +3,13 @@
 #   scripts/test.sh             every test (unit, payload runtime, end to end),
 #                               the normal build, in build/
 #   scripts/test.sh --sanitize  the same under ASan+UBSan, in build-asan/
-#                               (but e2e_cpython, e2e_system_stdlib and the
-#                               launcher tests, which the normal run covers:
-#                               whole builds again, of the same kmpack code
-#                               every other build runs too)
+#                               (but e2e_cpython, e2e_system_stdlib, the
+#                               launcher tests, e2e_kill_rerun,
+#                               e2e_link_variants, e2e_moved,
+#                               e2e_module_cache and e2e_clib_debian, which
+#                               the normal run covers: whole builds or links
+#                               again, of the same kmpack code e2e_build and
+#                               the other e2e tests run under the sanitizers)
 #   scripts/test.sh --fast      only the unit tests that start no compiler and
 #                               no Python (ctest label `fast`), in build/: a
 #                               few seconds once built
@@ -32,7 +35,7 @@ case "${1:-}" in
   --sanitize)
     dir=build-asan
     flags+=(-DKMPACK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
-    select=(-E '^e2e_(cpython|system_stdlib|launcher_ccache|launcher_distcc)$') ;;
+    select=(-E '^e2e_(cpython|system_stdlib|launcher_ccache|launcher_distcc|kill_rerun|link_variants|moved|module_cache|clib_debian)$') ;;
   --fast) select=(-L '^fast$') ;;
   --clang)
     dir=build-clang
