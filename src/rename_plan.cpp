@@ -58,6 +58,22 @@ void plan_sections(SoPlan &plan) {
 
 } // namespace
 
+std::string recorded_option(const std::string &option, const fs::path &package_root) {
+    std::string root = package_root.string();
+    while (root.size() > 1 && root.back() == '/')
+        root.pop_back();
+    root += '/';
+    std::string out = option;
+    for (size_t at = out.find(root); at != std::string::npos; at = out.find(root, at)) {
+        // Only a path that starts there: after '=', ',' or ':', or at the start.
+        if (at == 0 || std::string_view("=,:").find(out[at - 1]) != std::string_view::npos)
+            out.erase(at, root.size());
+        else
+            at += root.size();
+    }
+    return out;
+}
+
 std::string module_of(const std::string &file_name) {
     std::string m = file_name.substr(0, file_name.find('.'));
     for (char &c : m)
@@ -200,7 +216,8 @@ SoPlan plan_shared_object(const LinkInputs &link, const std::string &rel_path, c
         if (!is_within(dir, package_root))
             plan.lib_dirs.push_back(dir);
     plan.cxx = link.cxx;
-    plan.linker_options = link.linker_options;
+    for (const auto &option : link.linker_options)
+        plan.linker_options.push_back(recorded_option(option, package_root));
     for (const auto &a : link.archives)
         plan.archives.push_back(display_name(a.path, package_root));
 

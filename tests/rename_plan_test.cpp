@@ -239,3 +239,16 @@ TEST_CASE("rename_plan: a Rust library outside the package is the .so's own, its
     CHECK(test::run({"nm", (toolchain / "renamed.o").string()}).find("__rust_alloc_shim_" + md5 + "_km") !=
           std::string::npos);
 }
+
+TEST_CASE("rename_plan: a link option names paths below the module's directory relative to it") {
+    fs::path root = "/b/e2e/modules/kmrusta";
+    CHECK(recorded_option("-Wl,--version-script=/b/e2e/modules/kmrusta/rust-temp/link-x.so/list", root) ==
+          "-Wl,--version-script=rust-temp/link-x.so/list");
+    CHECK(recorded_option("-Wl,-rpath,/b/e2e/modules/kmrusta/lib:/b/e2e/modules/kmrusta/x", root) ==
+          "-Wl,-rpath,lib:x");
+    CHECK(recorded_option("-Wl,--as-needed", root) == "-Wl,--as-needed");
+    // Not a path of the module: another directory whose name begins the same, or one
+    // that only ends with it.
+    CHECK(recorded_option("-Wl,-T,/b/e2e/modules/kmrustab/l.ld", root) == "-Wl,-T,/b/e2e/modules/kmrustab/l.ld");
+    CHECK(recorded_option("-Wl,-T,/x/b/e2e/modules/kmrusta/l.ld", root) == "-Wl,-T,/x/b/e2e/modules/kmrusta/l.ld");
+}

@@ -79,6 +79,12 @@ std::vector<size_t> simulate_pulls(const std::vector<InputObject> &objects, cons
 // package's archives), each with its symbols. Errors name the missing file.
 std::vector<InputObject> collect_inputs(const LinkInputs &link, const fs::path &package_root);
 
+// A link option as the artifacts record it: each path below `package_root`
+// (the module's work directory, which differs from one build directory to
+// the next), wherever it starts in the option (`-Wl,--version-script=/x/y`),
+// made relative to it.
+std::string recorded_option(const std::string &option, const fs::path &package_root);
+
 // Another .so of the same build, as the link line of a .so names it.
 struct SiblingSo {
     fs::path path;        // the file, to read its exports
