@@ -6,7 +6,8 @@
 #                               (but e2e_cpython, e2e_system_stdlib, the
 #                               launcher tests, e2e_kill_rerun,
 #                               e2e_link_variants, e2e_moved,
-#                               e2e_module_cache and e2e_clib_debian, which
+#                               e2e_module_cache, e2e_clib_debian and
+#                               e2e_reproducible, which
 #                               the normal run covers: whole builds or links
 #                               again, of the same kmpack code e2e_build and
 #                               the other e2e tests run under the sanitizers)
@@ -35,7 +36,7 @@ case "${1:-}" in
   --sanitize)
     dir=build-asan
     flags+=(-DKMPACK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
-    select=(-E '^e2e_(cpython|system_stdlib|launcher_ccache|launcher_distcc|kill_rerun|link_variants|moved|module_cache|clib_debian)$') ;;
+    select=(-E '^e2e_(cpython|system_stdlib|launcher_ccache|launcher_distcc|kill_rerun|link_variants|moved|module_cache|clib_debian|reproducible)$') ;;
   --fast) select=(-L '^fast$') ;;
   --clang)
     dir=build-clang

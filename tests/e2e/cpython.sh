@@ -21,11 +21,14 @@ if [ -z "$src" ]; then
 fi
 echo "CPython source: $src"
 "$kmpack" clean --all -B "$bdir" >/dev/null 2>&1 || true
-out=$("$kmpack" build "$root/modules.txt" --python "$python" --cpython "$src" --stdlib-extras -B "$bdir" \
+source "$root/tests/e2e/c_examples.sh"
+mkdir -p "$bdir"
+c_examples_manifest "$root" "$bdir.modules.txt"
+out=$("$kmpack" build "$bdir.modules.txt" --python "$python" --cpython "$src" --stdlib-extras -B "$bdir" \
   --progress=plain -j"$(nproc)")
 echo "$out" | tail -n 14
 if [ -z "${KMPACK_CPYTHON_SOURCE:-}" ]; then
-  echo "$out" | grep -Eq '^python +[0-9]+ +[0-9]+ +[0-9.]+s +built$' || { echo "FAIL: no interpreter line"; exit 1; }
+  echo "$out" | grep -Eq '^python +[0-9]+ +[0-9]+ +[0-9.]+s +[0-9.]+s +built$' || { echo "FAIL: no interpreter line"; exit 1; }
   if grep -q '^python: configure' <<<"$out"; then
     echo "FAIL: the interpreter in the cache was built again for another build directory"; exit 1
   fi
@@ -33,15 +36,15 @@ fi
 km=$bdir/dist/python.km
 
 "$km" "$root/tests/e2e/stdlib_imports.py" /usr/lib/python3.11/lib-dynload "$bdir/kmpack-build.json"
-"$km" "$root/examples/smoke.py"
+"$km" "$root/examples/smoke.py" "$bdir.modules.txt"
 "$km" "$root/tests/e2e/ctypes_check.py"
 # CPython's own tests, run by the static interpreter.
 "$km" -m test test_json test_contextlib test_ctypes test_decimal test_ssl test_hashlib
 
 # Nothing changed: nothing is built again, not even the interpreter.
-out=$("$kmpack" build "$root/modules.txt" --python "$python" --cpython "$src" --stdlib-extras -B "$bdir" \
+out=$("$kmpack" build "$bdir.modules.txt" --python "$python" --cpython "$src" --stdlib-extras -B "$bdir" \
   --progress=plain)
 echo "$out" | tail -n 14
-echo "$out" | grep -Eq '^python +[0-9]+ +[0-9]+ +[0-9.]+s +up to date$' || { echo "FAIL: the interpreter was rebuilt"; exit 1; }
+echo "$out" | grep -Eq '^python +[0-9]+ +[0-9]+ +[0-9.]+s +[0-9.]+s +up to date$' || { echo "FAIL: the interpreter was rebuilt"; exit 1; }
 if echo "$out" | grep -Eq ' built$'; then echo "FAIL: a module was rebuilt"; exit 1; fi
 echo "cpython: all checks passed"

@@ -40,7 +40,9 @@ unset KMPACK_LAUNCHER
 export DISTCC_HOSTS="127.0.0.1:$port/2" DISTCC_FALLBACK=0 DISTCC_DIR=$tmp/distcc
 mkdir "$DISTCC_DIR"
 bdir=$tmp/build
-"$kmpack" build "$src/modules.txt" --python "$python" -B "$bdir" --progress=plain --launcher distcc \
+source "$src/tests/e2e/c_examples.sh"
+c_examples_manifest "$src" "$tmp/modules.txt"
+"$kmpack" build "$tmp/modules.txt" --python "$python" -B "$bdir" --progress=plain --launcher distcc \
   >"$tmp/build.out" || { cat "$tmp/build.out"; tail -20 "$log"; fail "the build failed"; }
 
 # Each compile's source in the daemon's log: distccd logs
@@ -79,10 +81,7 @@ print(f"{len(wanted)} compiles, all through distccd ({sum(done.values())} jobs i
       f"{local} of Fortran, which distcc compiles locally")
 PY
 
-for check in "$src"/examples/*/kmcheck.py; do
-  "$bdir/dist/python.km" "$check" >/dev/null || fail "$check failed in python.km"
-done
-"$bdir/dist/python.km" "$src/examples/smoke.py" >/dev/null
+"$bdir/dist/python.km" "$src/examples/smoke.py" "$tmp/modules.txt" >/dev/null || fail "an example failed in python.km"
 
 # distccd compiles the preprocessed source, for which GCC records some
 # declarations' columns differently: with -g the objects differ from a local

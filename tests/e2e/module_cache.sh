@@ -40,7 +40,7 @@ build() { # NAME CACHE [ARGS...]: a build into $work/NAME, its output in $work/N
     { cat "$work/$name.log"; echo "FAILED: the build $name"; exit 1; }
 }
 # The summary's status of each module, "NAME STATUS" per line.
-states() { grep -E '^[A-Za-z0-9_.-]+ +[0-9]+ +[0-9]+ +[0-9.]+s  ' "$1" | sed -E 's/^([^ ]+) +[0-9]+ +[0-9]+ +[0-9.]+s  /\1 /'; }
+states() { grep -E '^[A-Za-z0-9_.-]+ +[0-9]+ +[0-9]+ +[0-9.]+s +[0-9.]+s  ' "$1" | sed -E 's/^([^ ]+) +[0-9]+ +[0-9]+ +[0-9.]+s +[0-9.]+s  /\1 /'; }
 count_state() { states "$1" | grep -cE " $2(, pure Python)?\$" || true; }
 modules=$((${#examples[@]} + 1)) # and the interpreter
 

@@ -14,8 +14,8 @@ cp -r "$src/examples" "$src/modules.txt" "$work/before/"
 mv "$work/before" "$work/after"
 (cd "$work/after" && "$kmpack" build modules.txt --python "$python" -B kb --progress=plain) >"$work/again.log" 2>&1 ||
   { cat "$work/again.log"; echo "FAILED: the build after the move"; exit 1; }
-modules=$(grep -cE '^[A-Za-z0-9_.-]+ +[0-9]+ +[0-9]+ +[0-9.]+s  ' "$work/again.log")
-current=$(grep -cE '^[A-Za-z0-9_.-]+ +[0-9]+ +[0-9]+ +[0-9.]+s  up to date' "$work/again.log")
+modules=$(grep -cE '^[A-Za-z0-9_.-]+ +[0-9]+ +[0-9]+ +[0-9.]+s +[0-9.]+s  ' "$work/again.log")
+current=$(grep -cE '^[A-Za-z0-9_.-]+ +[0-9]+ +[0-9]+ +[0-9.]+s +[0-9.]+s  up to date' "$work/again.log")
 [ "$modules" -ge 10 ] && [ "$current" = "$modules" ] ||
   { grep -E '^[A-Za-z0-9_.-]+ +[0-9]+ ' "$work/again.log"; echo "FAILED: $current of $modules modules up to date"; exit 1; }
 "$work/after/kb/dist/python.km" "$work/after/examples/smoke.py"
