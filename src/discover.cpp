@@ -23,10 +23,7 @@ const char *const kUnseenLink = ": in the installed package, but kmpack saw no l
 
 } // namespace
 
-std::vector<DiscoveredSo> discover_shared_objects(const fs::path &work, const fs::path &lib_dir,
-                                                       const std::vector<SkipRule> &skip,
-                                                       const std::vector<fs::path> &search_dirs,
-                                                       std::vector<std::string> &notes) {
+std::vector<LinkInputs> captured_links(const fs::path &work, const std::vector<fs::path> &search_dirs) {
     auto records = read_capture_log(ModuleLayout{work}.capture_log());
     // The build directory moved (a module fetched from the cache is one
     // built elsewhere); not when it is reached through another path to the
@@ -35,7 +32,25 @@ std::vector<DiscoveredSo> discover_shared_objects(const fs::path &work, const fs
     if (auto built_in = recorded_work(work); built_in && !built_in->empty() && *built_in != fs::absolute(work) &&
                                              !fs::equivalent(*built_in, work, same))
         rebase_capture_records(records, *built_in, fs::absolute(work));
-    auto links = reconstruct_links(records, work, search_dirs);
+    return reconstruct_links(records, work, search_dirs);
+}
+
+std::set<std::string> files_later_builds_read(const fs::path &work, const std::vector<fs::path> &search_dirs) {
+    std::set<std::string> files;
+    fs::path root = fs::absolute(work).lexically_normal();
+    std::error_code ec;
+    for (const LinkInputs &link : captured_links(work, search_dirs))
+        for (const fs::path &file : link_files(link))
+            if (is_within(file, root) && fs::exists(file, ec))
+                files.insert(relative_below(file, root));
+    return files;
+}
+
+std::vector<DiscoveredSo> discover_shared_objects(const fs::path &work, const fs::path &lib_dir,
+                                                       const std::vector<SkipRule> &skip,
+                                                       const std::vector<fs::path> &search_dirs,
+                                                       std::vector<std::string> &notes) {
+    auto links = captured_links(work, search_dirs);
     // Each linked .so hashed once, on every core.
     std::vector<std::string> md5(links.size());
     parallel_for(links.size(), std::max(1u, std::thread::hardware_concurrency()), [&](size_t i) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <llvm/BinaryFormat/Magic.h>
+#include <llvm/Object/Archive.h>
 #include <llvm/Support/Allocator.h>
 #include <llvm/Support/CommandLine.h>
 #include <llvm/Support/Error.h>
@@ -30,6 +31,15 @@ public:
             return std::make_error_code(std::errc::no_such_file_or_directory);
         return st;
     }
+
+    llvm::ErrorOr<std::unique_ptr<llvm::vfs::File>> openFileForRead(const llvm::Twine &path) override {
+        auto file = ProxyFileSystem::openFileForRead(path);
+        if (file)
+            read.push_back(fs::path(path.str()).lexically_normal());
+        return file;
+    }
+
+    std::vector<fs::path> read; // the files opened, in order
 };
 
 bool has_suffix(const std::string &s, std::string_view suffix) {
@@ -237,7 +247,8 @@ struct LinkParser {
 
 } // namespace
 
-std::vector<std::string> expand_response_files(const std::vector<std::string> &argv, const fs::path &cwd) {
+std::vector<std::string> expand_response_files(const std::vector<std::string> &argv, const fs::path &cwd,
+                                               std::vector<fs::path> *read) {
     // ExpansionContext wants an absolute directory; nested @files, as with
     // gcc, are relative to it too (not to the file that names them).
     std::string dir = cwd.empty() || cwd.is_absolute() ? cwd.string() : fs::absolute(cwd).string();
@@ -258,6 +269,9 @@ std::vector<std::string> expand_response_files(const std::vector<std::string> &a
                         llvm::toString(std::move(err)));
         out.insert(out.end(), args.begin(), args.end());
     }
+    if (read)
+        for (const fs::path &file : files->read)
+            read->push_back(file.is_absolute() ? file : (fs::path(dir) / file).lexically_normal());
     return out;
 }
 
@@ -293,7 +307,7 @@ LinkInputs parse_link(const CaptureRecord &record, const fs::path &package_root,
     parser.in.cwd = record.cwd;
     parser.in.map = record.map;
     parser.in.search_dirs = search_dirs;
-    parser.in.argv = expand_response_files(record.argv, record.cwd);
+    parser.in.argv = expand_response_files(record.argv, record.cwd, &parser.in.response_files);
     parser.parse(parser.in.argv);
     if (!record.map.empty()) {
         std::error_code ec;
@@ -324,6 +338,41 @@ std::vector<LinkInputs> reconstruct_links(const std::vector<CaptureRecord> &reco
     for (auto &[path, in] : by_output)
         out.push_back(std::move(in));
     return out;
+}
+
+std::vector<fs::path> link_files(const LinkInputs &link) {
+    std::vector<fs::path> files = {link.output};
+    files.insert(files.end(), link.objects.begin(), link.objects.end());
+    files.insert(files.end(), link.shared_inputs.begin(), link.shared_inputs.end());
+    files.insert(files.end(), link.response_files.begin(), link.response_files.end());
+    if (!link.map.empty())
+        files.push_back(link.map);
+    for (const auto &archive : link.archives) {
+        files.push_back(archive.path);
+        // A thin archive holds its members' paths, not their bytes.
+        auto buffer = llvm::MemoryBuffer::getFile(archive.path.string(), false, false);
+        if (!buffer)
+            continue;
+        auto parsed = llvm::object::Archive::create((*buffer)->getMemBufferRef());
+        if (!parsed) {
+            llvm::consumeError(parsed.takeError());
+            continue;
+        }
+        if (!(*parsed)->isThin())
+            continue;
+        llvm::Error err = llvm::Error::success();
+        for (const auto &child : (*parsed)->children(err)) {
+            auto name = child.getFullName();
+            if (!name) {
+                llvm::consumeError(name.takeError());
+                continue;
+            }
+            fs::path member(*name);
+            files.push_back(member.is_absolute() ? member : (archive.path.parent_path() / member).lexically_normal());
+        }
+        llvm::consumeError(std::move(err));
+    }
+    return files;
 }
 
 std::vector<fs::path> compiler_search_dirs(CommandRunner &runner, const std::string &compiler) {

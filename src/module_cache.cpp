@@ -74,24 +74,43 @@ std::optional<Fingerprint> copy_fingerprinted(const fs::path &from, const fs::pa
     return Fingerprint{size, md5.hex()};
 }
 
-bool left_out(const std::string &rel, const std::vector<std::string> &leave_out) {
-    return std::find(leave_out.begin(), leave_out.end(), rel) != leave_out.end();
+// What `selection` does with the entry at `rel`.
+enum class Take { All, Part, Nothing };
+
+bool below(const std::string &rel, const std::string &dir) {
+    return rel.size() > dir.size() && rel.compare(0, dir.size(), dir) == 0 && rel[dir.size()] == '/';
+}
+
+Take taken(const std::string &rel, bool directory, const TreeSelection &selection) {
+    if (std::find(selection.leave_out.begin(), selection.leave_out.end(), rel) != selection.leave_out.end())
+        return Take::Nothing;
+    for (const auto &scratch : selection.scratch) {
+        if (rel != scratch && !below(rel, scratch))
+            continue;
+        if (!directory)
+            return selection.needed.count(rel) ? Take::All : Take::Nothing;
+        // A directory that leads to a file needed.
+        auto next = selection.needed.lower_bound(rel + "/");
+        return next != selection.needed.end() && below(*next, rel) ? Take::Part : Take::Nothing;
+    }
+    return Take::All;
 }
 
 // Walks `dir`: directories, symbolic links and regular files, by relative
-// path; a killed kmpack's temporaries and `leave_out` are left out.
+// path; a killed kmpack's temporaries and what `selection` leaves out are
+// left out.
 template <class Dir, class Link, class File>
-void walk_tree(const fs::path &dir, const std::vector<std::string> &leave_out, Dir on_dir, Link on_link,
-               File on_file) {
+void walk_tree(const fs::path &dir, const TreeSelection &selection, Dir on_dir, Link on_link, File on_file) {
     for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator(); ++it) {
         std::string rel = relative_below(it->path(), dir);
-        if (left_out(rel, leave_out) || temporary_owner(it->path().filename().string()) > 0) {
+        bool directory = !it->is_symlink() && it->is_directory();
+        if (temporary_owner(it->path().filename().string()) > 0 || taken(rel, directory, selection) == Take::Nothing) {
             it.disable_recursion_pending();
             continue;
         }
         if (it->is_symlink())
             on_link(rel, it->path());
-        else if (it->is_directory())
+        else if (directory)
             on_dir(rel, it->path());
         else if (it->is_regular_file())
             on_file(rel, it->path());
@@ -124,11 +143,11 @@ void write_cache_manifest(const fs::path &file, const CacheManifest &manifest) {
 }
 
 CacheManifest copy_tree_described(const fs::path &from, const fs::path &to, const std::string &key,
-                                  const std::vector<std::string> &leave_out) {
+                                  const TreeSelection &selection) {
     CacheManifest m = empty_manifest(key);
     fs::create_directories(to);
     walk_tree(
-        from, leave_out,
+        from, selection,
         [&](const std::string &rel, const fs::path &) {
             fs::create_directory(to / rel);
             m.dirs.push_back(rel);
@@ -148,10 +167,10 @@ CacheManifest copy_tree_described(const fs::path &from, const fs::path &to, cons
     return m;
 }
 
-CacheManifest describe_tree(const fs::path &dir, const std::string &key, const std::vector<std::string> &leave_out) {
+CacheManifest describe_tree(const fs::path &dir, const std::string &key, const TreeSelection &selection) {
     CacheManifest m = empty_manifest(key);
     walk_tree(
-        dir, leave_out, [&](const std::string &rel, const fs::path &) { m.dirs.push_back(rel); },
+        dir, selection, [&](const std::string &rel, const fs::path &) { m.dirs.push_back(rel); },
         [&](const std::string &rel, const fs::path &path) { m.links[rel] = fs::read_symlink(path).string(); },
         [&](const std::string &rel, const fs::path &path) { m.files[rel] = fingerprint(path); });
     std::sort(m.dirs.begin(), m.dirs.end());
@@ -197,12 +216,13 @@ std::string tree_mismatch(const fs::path &dir, const CacheManifest &manifest, co
     return "";
 }
 
-bool publish_entry(const fs::path &from, const fs::path &entry, const std::string &key) {
+bool publish_entry(const fs::path &from, const fs::path &entry, const std::string &key,
+                   const TreeSelection &selection) {
     fs::create_directories(entry.parent_path());
     fs::path tmp = temporary_sibling(entry);
     try {
         fs::create_directory(tmp);
-        CacheManifest manifest = copy_tree_described(from, entry_tree(tmp), key);
+        CacheManifest manifest = copy_tree_described(from, entry_tree(tmp), key, selection);
         // Written last: a temporary directory with a manifest is complete.
         write_cache_manifest(tmp / kCacheManifestName, manifest);
         std::error_code ec;
@@ -311,7 +331,13 @@ bool ModuleCache::fetch(const std::string &name, const std::string &key, const f
     return false;
 }
 
-void ModuleCache::store(const std::string &name, const std::string &key, const fs::path &from) {
+bool ModuleCache::holds(const std::string &key) const {
+    std::error_code ec;
+    return fs::exists(dir_ / key, ec);
+}
+
+void ModuleCache::store(const std::string &name, const std::string &key, const fs::path &from,
+                        const TreeSelection &selection) {
     if (read_only_)
         return;
     fs::path entry = dir_ / key;
@@ -328,7 +354,7 @@ void ModuleCache::store(const std::string &name, const std::string &key, const f
                              "): modules are built, not stored (see --cache-dir, --no-module-cache)");
             return;
         }
-        publish_entry(from, entry, key);
+        publish_entry(from, entry, key, selection);
         return;
     } catch (const fs::filesystem_error &e) {
         why = filesystem_error_text(e);

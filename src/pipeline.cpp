@@ -219,17 +219,41 @@ std::vector<ModuleRecord> record_modules(const std::vector<ModuleWork> &work, co
     return records;
 }
 
+// What a package's entry in the module cache holds of its work directory:
+// of the build's working directories, only the files its links read
+// (cargo's target/ of a Rust package is most of a gigabyte, of which the
+// links read a tenth). An interpreter's shared modules are stored whole.
+TreeSelection cache_selection(const ModuleWork &m, const std::vector<fs::path> &search_dirs) {
+    TreeSelection selection;
+    if (m.cache_tree != m.dirs.work)
+        return selection;
+    for (const fs::path &dir : m.dirs.scratch())
+        selection.scratch.push_back(relative_below(dir, m.dirs.work));
+    selection.needed = files_later_builds_read(m.dirs.work, search_dirs);
+    return selection;
+}
+
 // Every module that did not fail gets its entry in the module cache, unless
 // it has one. Stored after the link, so that the entries hold the compiled
 // registration code (.km.symbols.o, and its note), which a build directory
 // that fetches them then does not compile again.
 void store_modules(const std::vector<ModuleWork> &work, const std::vector<ModuleOutcome> &outcomes,
-                   ModuleCache *cache) {
+                   ModuleCache *cache, const std::vector<fs::path> &search_dirs) {
     if (!cache)
         return;
-    for (size_t i = 0; i < work.size(); ++i)
-        if (!outcomes[i].failed() && !work[i].cache_key.empty())
-            cache->store(work[i].spec->name, work[i].cache_key, work[i].cache_tree);
+    for (size_t i = 0; i < work.size(); ++i) {
+        const ModuleWork &m = work[i];
+        if (outcomes[i].failed() || m.cache_key.empty() || cache->holds(m.cache_key))
+            continue;
+        TreeSelection selection;
+        try {
+            selection = cache_selection(m, search_dirs);
+        } catch (const Error &e) {
+            cache->warn(m.spec->name + ": warning: not stored in the module cache: " + e.what());
+            continue;
+        }
+        cache->store(m.spec->name, m.cache_key, m.cache_tree, selection);
+    }
 }
 
 BuildRecord build_record(const BuildOptions &options, const Manifest &manifest, const Toolchain &toolchain,
@@ -336,7 +360,7 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
         record_modules(work, found, done, layout.root, outcomes, host.status, result);
     result.modules = outcomes.take();
     if (!result.ok()) {
-        store_modules(work, result.modules, module_options.module_cache);
+        store_modules(work, result.modules, module_options.module_cache, toolchain.search_dirs);
         return result; // keep_going: nothing is linked from a partial build
     }
 
@@ -349,7 +373,7 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
             throw LinkFailed(e.what(), std::move(result));
         }
     }
-    store_modules(work, result.modules, module_options.module_cache);
+    store_modules(work, result.modules, module_options.module_cache, toolchain.search_dirs);
     return result;
 }
 

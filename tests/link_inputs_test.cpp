@@ -228,3 +228,28 @@ TEST_CASE("link_inputs: -lgcc_s, which has no static archive, is libgcc_eh.a and
     LinkInputs in = parse_link(r, dir.path(), {});
     CHECK(in.system_libs == std::vector<std::string>{"gcc_eh", "gcc", "util", "c"});
 }
+
+TEST_CASE("link_inputs: the files a link reads are its output, inputs, map, response files and thin members") {
+    test::TempDir dir;
+    make_object(dir / "obj/a.o");
+    make_object(dir / "obj/b.o");
+    make_object(dir / "obj/c.o");
+    write_file_atomic(dir / "rsp/outer.rsp", "obj/a.o @rsp/inner.rsp\n");
+    write_file_atomic(dir / "rsp/inner.rsp", "-Lobj -lthin\n");
+    // A thin archive (ar T): it names its members, whose bytes stay in their files.
+    test::run({"ar", "rcT", (dir / "obj/libthin.a").string(), (dir / "obj/b.o").string(), (dir / "obj/c.o").string()});
+    write_file_atomic(dir / "lib/libdep.so", "x");
+    write_file_atomic(dir / "maps/m.map", "");
+    CaptureRecord r;
+    r.cwd = dir.path();
+    r.map = dir / "maps/m.map";
+    r.argv = {"gcc", "-shared", "@rsp/outer.rsp", "lib/libdep.so", "-o", "m.so"};
+    LinkInputs in = parse_link(r, dir.path(), {});
+    CHECK(in.response_files == std::vector<fs::path>{dir / "rsp/outer.rsp", dir / "rsp/inner.rsp"});
+    auto files = link_files(in);
+    std::sort(files.begin(), files.end());
+    std::vector<fs::path> expected = {dir / "lib/libdep.so", dir / "m.so",           dir / "maps/m.map",
+                                      dir / "obj/a.o",       dir / "obj/b.o",        dir / "obj/c.o",
+                                      dir / "obj/libthin.a", dir / "rsp/inner.rsp", dir / "rsp/outer.rsp"};
+    CHECK(files == expected);
+}

@@ -74,6 +74,39 @@ TEST_CASE("module cache: an entry published and fetched is the same tree, files,
     CHECK(describe_tree(dir / "b/work", "k", {}).files == manifest.files);
 }
 
+TEST_CASE("module cache: of a build's working directories an entry holds only the files needed, and the way to them") {
+    test::TempDir dir;
+    write_tree(dir / "work");
+    write_file_atomic(dir / "work/src/pkg/m.c", "int m;\n");
+    write_file_atomic(dir / "work/src/pkg/build/temp/m.o", "object");
+    write_file_atomic(dir / "work/src/pkg/build/temp/m.d", "depfile");
+    write_file_atomic(dir / "work/src/target/release/deps/libx.rlib", "rlib");
+    write_file_atomic(dir / "work/src/target/release/build/script", "a build script");
+    write_file_atomic(dir / "work/rust-temp/rustcAbC/symbols.o", "temporary");
+    write_file_atomic(dir / "work/srcs/kept.txt", "not below src/: kept");
+    TreeSelection selection;
+    selection.scratch = {"src", "rust-temp"};
+    selection.needed = {"src/pkg/build/temp/m.o", "src/target/release/deps/libx.rlib"};
+    selection.leave_out = {"tool.sh"};
+    fs::path entry = module_cache_entry(dir / "cache", "k");
+    REQUIRE(publish_entry(dir / "work", entry, "k", selection));
+    CacheManifest manifest = read_cache_manifest(entry / kCacheManifestName);
+    std::vector<std::string> files;
+    for (const auto &[rel, fp] : manifest.files)
+        files.push_back(rel);
+    CHECK(files == std::vector<std::string>{"capture.jsonl", "kmpack-module.json", "lib/pkg/_m.km.lib.a",
+                                            "lib/pkg/_m.so", "src/pkg/build/temp/m.o",
+                                            "src/target/release/deps/libx.rlib", "srcs/kept.txt"});
+    CHECK(manifest.dirs == std::vector<std::string>{"lib", "lib/pkg", "maps", "src", "src/pkg", "src/pkg/build",
+                                                    "src/pkg/build/temp", "src/target", "src/target/release",
+                                                    "src/target/release/deps", "srcs"});
+    CHECK(manifest.links.count("lib/link.so"));
+    CHECK_FALSE(fs::exists(entry / "tree/rust-temp"));
+    CHECK(fetch_why(entry, dir / "b/work") == "");
+    CHECK(read_file(dir / "b/work/src/pkg/build/temp/m.o") == "object");
+    CHECK_FALSE(fs::exists(dir / "b/work/src/pkg/m.c"));
+}
+
 TEST_CASE("module cache: no entry is no entry, not a bad one") {
     test::TempDir dir;
     CHECK_FALSE(fetch_entry(dir / "cache/modules/k", dir / "work", "k").has_value());
@@ -248,7 +281,7 @@ TEST_CASE("module cache: a publisher killed half-way leaves a temporary the next
 TEST_CASE("module cache: an interpreter's manifest leaves out its record, and finds what changed since") {
     test::TempDir dir;
     write_tree(dir / "interp");
-    CacheManifest m = describe_tree(dir / "interp", "ik", {"kmpack-module.json"});
+    CacheManifest m = describe_tree(dir / "interp", "ik", TreeSelection{{"kmpack-module.json"}, {}, {}});
     CHECK_FALSE(m.files.count("kmpack-module.json"));
     write_file_atomic(dir / "interp/kmpack-module.json", "{\"key\": \"rewritten\"}\n");
     CHECK(tree_mismatch(dir / "interp", m, "ik") == "");

@@ -92,6 +92,10 @@ struct ModuleLayout {
     fs::path rust_linker() const { return work / ".cargo" / kCaptureLinkerName; } // -> kmpack-capture
     fs::path rust_temp() const { return work / "rust-temp"; }   // rustc's temporaries (TMPDIR)
     fs::path record() const { return work / "kmpack-module.json"; } // ModuleBuildRecord
+    // A build's working directories: the source with its build tree, and
+    // the build tools' own. Once built, a later build (and the module
+    // cache) needs of them only what its links read (files_later_builds_read()).
+    std::vector<fs::path> scratch() const { return {source(), temp(), wheel(), meson_build(), rust_temp()}; }
 };
 
 // ---- Renamed globals and library ids: "<name>_<digest>_km", where the

@@ -7,6 +7,7 @@
 #include "kmpack/module_work.h"
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,16 @@ struct DiscoveredSo {
     std::string md5;
     size_t module = 0;    // index of its module in the build
 };
+
+// Every successful shared-object link the capture log of the module in
+// `work` records, its paths moved along when the module was built in
+// another directory (fetched from the module cache).
+std::vector<LinkInputs> captured_links(const fs::path &work, const std::vector<fs::path> &search_dirs);
+
+// The files below `work` that discovering and renaming its .so files read
+// (link_files() of every captured link), relative to `work`: of a build's
+// working directories (ModuleLayout::scratch()), all a later build needs.
+std::set<std::string> files_later_builds_read(const fs::path &work, const std::vector<fs::path> &search_dirs);
 
 // Every .so linked in the build in `work` (its capture.jsonl) that belongs to
 // the package installed in `lib_dir`, with its package-relative path. A

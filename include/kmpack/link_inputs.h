@@ -34,13 +34,14 @@ struct LinkInputs {
     std::vector<fs::path> search_dirs;       // the compiler's own library directories, searched after lib_dirs
     std::vector<std::string> linker_options; // -Wl,... and other options passed to the link
     fs::path map;                        // the linker map the wrapper asked for
+    std::vector<fs::path> response_files;    // the @files its command line read, absolute
     bool cxx = false;                    // linked by a C++ driver or with -lstdc++
 };
 
 // Expands @file arguments (recursively, as gcc does), resolving them against
-// `cwd`. Errors name the response file.
+// `cwd`; the files read are added to `read`. Errors name the response file.
 std::vector<std::string> expand_response_files(const std::vector<std::string> &argv,
-                                               const fs::path &cwd);
+                                               const fs::path &cwd, std::vector<fs::path> *read = nullptr);
 
 // Parses one shared-object link. Files below `package_root` are the
 // package's own; everything else is a system input. `search_dirs` are the
@@ -57,6 +58,11 @@ std::map<fs::path, std::vector<std::string>> read_link_map(const fs::path &map, 
 std::vector<LinkInputs> reconstruct_links(const std::vector<CaptureRecord> &records,
                                           const fs::path &package_root,
                                           const std::vector<fs::path> &search_dirs);
+
+// Every file that reading `link` again (parse_link) and renaming its .so
+// read, so far as they exist: its output, objects, archives (a thin
+// archive's members too), .so inputs, linker map and response files.
+std::vector<fs::path> link_files(const LinkInputs &link);
 
 // The compiler's default library search directories (`gcc -print-search-dirs`).
 std::vector<fs::path> compiler_search_dirs(CommandRunner &runner, const std::string &compiler);

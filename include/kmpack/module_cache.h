@@ -1,6 +1,7 @@
 // The shared module cache: a module's finished work directory (its
-// installed package with kmpack's artifacts beside each .so, its objects,
-// capture log, linker maps and record) published under
+// installed package with kmpack's artifacts beside each .so, its capture
+// log, linker maps and record, and of its build tree the files its links
+// read: objects, archives, response files) published under
 // <cache>/modules/<key>/, keyed by the key that decides rebuilds
 // (module_key()), and fetched into another build directory instead of
 // building the module again. An entry is a tree and a manifest of every
@@ -17,6 +18,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,16 @@ struct CacheManifest {
     std::vector<std::string> dirs;            // every directory, so empty ones come back too
 };
 
+// What of a tree an entry holds: everything but the relative paths in
+// `leave_out`; below the directories in `scratch` (relative: a build's
+// working directories), only the files in `needed` and the directories
+// that lead to them.
+struct TreeSelection {
+    std::vector<std::string> leave_out;
+    std::vector<std::string> scratch;
+    std::set<std::string> needed;
+};
+
 // <cache>/modules/<key>.
 fs::path module_cache_entry(const fs::path &cache_dir, const std::string &key);
 
@@ -51,13 +63,13 @@ std::string interpreter_modules_key(const std::string &built);
 
 // Copies the tree `from` into `to` (which must not exist), file by file,
 // and returns its manifest for `key`: each file's fingerprint taken from the
-// bytes copied. Names in `leave_out` (relative paths) are not copied.
-// Errors (a full disk: NoSpaceError words) name the file.
+// bytes copied. What `selection` leaves out is not copied. Errors (a full
+// disk: NoSpaceError words) name the file.
 CacheManifest copy_tree_described(const fs::path &from, const fs::path &to, const std::string &key,
-                                  const std::vector<std::string> &leave_out = {});
+                                  const TreeSelection &selection = {});
 
-// The manifest of the tree at `dir` as it is now, `leave_out` left out.
-CacheManifest describe_tree(const fs::path &dir, const std::string &key, const std::vector<std::string> &leave_out);
+// The manifest of the tree at `dir` as it is now, of what `selection` takes.
+CacheManifest describe_tree(const fs::path &dir, const std::string &key, const TreeSelection &selection);
 
 // Writes `manifest` to `file` atomically.
 void write_cache_manifest(const fs::path &file, const CacheManifest &manifest);
@@ -70,12 +82,14 @@ CacheManifest read_cache_manifest(const fs::path &file);
 // "" when every file is as listed.
 std::string tree_mismatch(const fs::path &dir, const CacheManifest &manifest, const std::string &key);
 
-// Publishes the tree `from` as the entry `entry`: copied into a temporary
-// directory beside it with its manifest, then renamed into place, so that a
-// reader sees no entry or a whole one. False when another publisher's entry
-// is there already (it stays, ours is discarded). Errors (a full disk, a
-// directory not writable) leave nothing behind.
-bool publish_entry(const fs::path &from, const fs::path &entry, const std::string &key);
+// Publishes the tree `from` (what `selection` takes of it) as the entry
+// `entry`: copied into a temporary directory beside it with its manifest,
+// then renamed into place, so that a reader sees no entry or a whole one.
+// False when another publisher's entry is there already (it stays, ours is
+// discarded). Errors (a full disk, a directory not writable) leave nothing
+// behind.
+bool publish_entry(const fs::path &from, const fs::path &entry, const std::string &key,
+                   const TreeSelection &selection = {});
 
 // Copies the entry `entry` into `to` (replaced atomically by a temporary
 // directory renamed into place), checking each file against the manifest as
@@ -98,10 +112,18 @@ public:
     // module is built and stored again.
     bool fetch(const std::string &name, const std::string &key, const fs::path &to);
 
-    // Stores `from` as the entry `key` unless there is one. A cache directory
-    // that cannot be written is warned about once, and nothing is stored
-    // after; a full disk is warned about, and the build goes on.
-    void store(const std::string &name, const std::string &key, const fs::path &from);
+    // Stores `from` (what `selection` takes of it) as the entry `key`
+    // unless there is one. A cache directory that cannot be written is
+    // warned about once, and nothing is stored after; a full disk is warned
+    // about, and the build goes on.
+    void store(const std::string &name, const std::string &key, const fs::path &from,
+               const TreeSelection &selection = {});
+
+    // Whether there is an entry `key` (complete: entries are published whole).
+    bool holds(const std::string &key) const;
+
+    // A one-line warning about the cache.
+    void warn(const std::string &line) { status_.always(line); }
 
     const fs::path &dir() const { return dir_; }
 

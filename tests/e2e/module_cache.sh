@@ -5,7 +5,9 @@
 #   1. a build fills the empty cache;
 #   2. a fresh build directory fetches every module, the interpreter's shared
 #      modules too: no package build runs, the artifacts are byte-identical,
-#      python.km passes the examples' checks;
+#      python.km passes the examples' checks; the entries hold no source of
+#      the build trees, only what the links read, and with the stamps gone
+#      the fetched modules are renamed again to the same artifacts;
 #   3. an entry damaged in place is named in a warning, that module alone is
 #      built, and its entry stored again (the next fresh build fetches all);
 #   4. two builds at once into one empty cache both succeed, and the cache
@@ -57,14 +59,33 @@ build warm "$work/cache"
 if grep -E '^[A-Za-z0-9_.-]+: (build|build/pip|fetch|rename)$' "$work/warm.log"; then
   echo "FAILED: the warm build built or renamed something"; exit 1
 fi
-compared=0
-while IFS= read -r -d '' f; do
-  cmp "$work/cold/$f" "$work/warm/$f"
-  compared=$((compared + 1))
-done < <(cd "$work/cold" && find modules -name '*.km.json' -print0 -o -name '*.km.symmap' -print0 \
-           -o -name '*.km.symbols.c' -print0 -o -name '*.km.lib.a' -print0 -o -name '*.km.stamp' -print0)
-[ "$compared" -ge 100 ] || { echo "FAILED: only $compared artifacts compared"; exit 1; }
+compare_artifacts() { # the artifacts of $work/warm are those of $work/cold; sets $compared
+  compared=0
+  while IFS= read -r -d '' f; do
+    cmp "$work/cold/$f" "$work/warm/$f"
+    compared=$((compared + 1))
+  done < <(cd "$work/cold" && find modules -name '*.km.json' -print0 -o -name '*.km.symmap' -print0 \
+             -o -name '*.km.symbols.c' -print0 -o -name '*.km.lib.a' -print0 -o -name '*.km.stamp' -print0)
+  [ "$compared" -ge 100 ] || { echo "FAILED: only $compared artifacts compared"; exit 1; }
+}
+compare_artifacts
 diff -r "$work/cold/dist/lib" "$work/warm/dist/lib"
+for e in "${examples[@]}"; do "$work/warm/dist/python.km" "$work/examples/$e/kmcheck.py" >/dev/null; done
+
+# 2b. Of a build's working directories (the source with its build tree,
+# meson's, pip's) an entry holds only what the links read, no source file;
+# and that is enough to rename again: with the warm build's stamps gone,
+# every example's .so is renamed from the fetched objects, as in the cold build.
+if find "$work/cache/modules" -path '*/tree/src/*' \( -name '*.c' -o -name '*.cpp' -o -name '*.pyx' -o -name '*.py' \) |
+   grep .; then
+  echo "FAILED: an entry holds sources of a build tree"; exit 1
+fi
+for e in "${examples[@]}"; do find "$work/warm/modules/$e" -name '*.km.stamp' -delete; done
+(cd "$work" && "$kmpack" build modules.txt --python "$python" -B warm --cache-dir "$work/cache" --progress=plain) \
+  >"$work/renamed.log" 2>&1 || { cat "$work/renamed.log"; echo "FAILED: renaming the fetched modules again"; exit 1; }
+renamed=$(grep -cE '^[A-Za-z0-9_.-]+: rename$' "$work/renamed.log" || true)
+[ "$renamed" -ge 7 ] || { cat "$work/renamed.log"; echo "FAILED: $renamed modules renamed again, not 7"; exit 1; }
+compare_artifacts
 for e in "${examples[@]}"; do "$work/warm/dist/python.km" "$work/examples/$e/kmcheck.py" >/dev/null; done
 
 # 3. One entry damaged in place: named, that module built, stored again.
