@@ -64,32 +64,31 @@ void append_capture_record(const std::filesystem::path &log, const CaptureRecord
         throw_write_error(log, "cannot write capture log", error);
 }
 
+std::string DirectoryMove::operator()(const std::string &text) const {
+    std::string out;
+    size_t at = 0;
+    for (size_t hit = text.find(from); hit != std::string::npos; hit = text.find(from, at)) {
+        size_t end = hit + from.size();
+        bool whole = end == text.size() || text[end] == '/'; // not "/a/kb" in "/a/kb2"
+        out += text.substr(at, hit - at) + (whole ? to : from);
+        at = end;
+    }
+    return out + text.substr(at);
+}
+
 void rebase_capture_records(std::vector<CaptureRecord> &records, const std::filesystem::path &from,
                             const std::filesystem::path &to) {
-    std::string old_dir = from.string(), new_dir = to.string();
-    while (old_dir.size() > 1 && old_dir.back() == '/')
-        old_dir.pop_back();
-    while (new_dir.size() > 1 && new_dir.back() == '/')
-        new_dir.pop_back();
-    auto rebase = [&](std::string &text) {
-        std::string out;
-        size_t at = 0;
-        for (size_t hit = text.find(old_dir); hit != std::string::npos; hit = text.find(old_dir, at)) {
-            size_t end = hit + old_dir.size();
-            bool whole = end == text.size() || text[end] == '/'; // not "/a/kb" in "/a/kb2"
-            out += text.substr(at, hit - at) + (whole ? new_dir : old_dir);
-            at = end;
-        }
-        text = out + text.substr(at);
-    };
+    DirectoryMove move{from.string(), to.string()};
+    while (move.from.size() > 1 && move.from.back() == '/')
+        move.from.pop_back();
+    while (move.to.size() > 1 && move.to.back() == '/')
+        move.to.pop_back();
     for (auto &r : records) {
-        std::string cwd = r.cwd.string(), map = r.map.string();
-        rebase(cwd);
-        rebase(map);
-        r.cwd = cwd;
-        r.map = map;
+        r.cwd = move(r.cwd.string());
+        r.map = move(r.map.string());
         for (auto &arg : r.argv)
-            rebase(arg);
+            arg = move(arg);
+        r.moved = move;
     }
 }
 

@@ -21,6 +21,8 @@ namespace {
 const char *const kUnseenLink = ": in the installed package, but kmpack saw no link make it (linked outside the "
                                 "capture wrapper, or copied in ready-made): it has no objects to take apart";
 
+const char *const kNotInstalled = ": linked but not part of the installed package; ignored";
+
 } // namespace
 
 std::vector<LinkInputs> captured_links(const fs::path &work, const std::vector<fs::path> &search_dirs) {
@@ -35,15 +37,31 @@ std::vector<LinkInputs> captured_links(const fs::path &work, const std::vector<f
     return reconstruct_links(records, work, search_dirs);
 }
 
-std::set<std::string> files_later_builds_read(const fs::path &work, const std::vector<fs::path> &search_dirs) {
-    std::set<std::string> files;
+std::set<std::string> files_later_builds_read(const fs::path &work, const fs::path &lib_dir,
+                                              const std::vector<const LinkInputs *> &renamed,
+                                              const std::vector<fs::path> &search_dirs) {
     fs::path root = fs::absolute(work).lexically_normal();
+    std::vector<fs::path> files;
+    for (const LinkInputs *link : renamed) {
+        auto read = link_files(*link);
+        files.insert(files.end(), read.begin(), read.end());
+    }
+    // Outputs installed by content: what discovery matches them by. An
+    // output not installed (a Rust proc-macro, a configure test) is not kept.
+    std::set<std::string> installed;
     std::error_code ec;
+    if (fs::exists(lib_dir, ec))
+        for (const auto &e : fs::recursive_directory_iterator(lib_dir))
+            if (e.is_regular_file() && e.path().extension() == ".so")
+                installed.insert(md5_file(e.path()));
     for (const LinkInputs &link : captured_links(work, search_dirs))
-        for (const fs::path &file : link_files(link))
-            if (is_within(file, root) && fs::exists(file, ec))
-                files.insert(relative_below(file, root));
-    return files;
+        if (fs::is_regular_file(link.output, ec) && installed.count(md5_file(link.output)))
+            files.push_back(link.output);
+    std::set<std::string> needed;
+    for (const fs::path &file : files)
+        if (is_within(file, root) && fs::exists(file, ec))
+            needed.insert(relative_below(file, root));
+    return needed;
 }
 
 std::vector<DiscoveredSo> discover_shared_objects(const fs::path &work, const fs::path &lib_dir,
@@ -101,7 +119,8 @@ std::vector<DiscoveredSo> discover_shared_objects(const fs::path &work, const fs
         DiscoveredSo f;
         f.linked_as = link.output;
         if (md5[i].empty()) {
-            notes.push_back(link.output.string() + ": linked, then deleted by the build; ignored");
+            // Deleted by the build, or not kept in the module cache's entry.
+            notes.push_back(link.output.string() + kNotInstalled);
             continue;
         }
         f.md5 = md5[i];
@@ -111,7 +130,7 @@ std::vector<DiscoveredSo> discover_shared_objects(const fs::path &work, const fs
             f.rel_path = it->second;
             link.output = lib_dir / it->second;
         } else {
-            notes.push_back(link.output.string() + ": linked but not part of the installed package; ignored");
+            notes.push_back(link.output.string() + kNotInstalled);
             continue;
         }
         auto rule = std::find_if(skip.begin(), skip.end(),

@@ -248,7 +248,7 @@ struct LinkParser {
 } // namespace
 
 std::vector<std::string> expand_response_files(const std::vector<std::string> &argv, const fs::path &cwd,
-                                               std::vector<fs::path> *read) {
+                                               std::vector<fs::path> *read, const DirectoryMove *moved) {
     // ExpansionContext wants an absolute directory; nested @files, as with
     // gcc, are relative to it too (not to the file that names them).
     std::string dir = cwd.empty() || cwd.is_absolute() ? cwd.string() : fs::absolute(cwd).string();
@@ -267,7 +267,8 @@ std::vector<std::string> expand_response_files(const std::vector<std::string> &a
         if (llvm::Error err = expansion.expandResponseFiles(args))
             throw Error((cwd / arg.substr(1)).lexically_normal().string() + ": cannot expand response file: " +
                         llvm::toString(std::move(err)));
-        out.insert(out.end(), args.begin(), args.end());
+        for (const char *expanded : args)
+            out.push_back(moved ? (*moved)(expanded) : std::string(expanded));
     }
     if (read)
         for (const fs::path &file : files->read)
@@ -275,7 +276,8 @@ std::vector<std::string> expand_response_files(const std::vector<std::string> &a
     return out;
 }
 
-std::map<fs::path, std::vector<std::string>> read_link_map(const fs::path &map, const fs::path &cwd) {
+std::map<fs::path, std::vector<std::string>> read_link_map(const fs::path &map, const fs::path &cwd,
+                                                           const DirectoryMove *moved) {
     std::map<fs::path, std::vector<std::string>> pulled;
     std::string text = read_file(map);
     const std::string header = "Archive member included to satisfy reference by file (symbol)";
@@ -295,7 +297,8 @@ std::map<fs::path, std::vector<std::string>> read_link_map(const fs::path &map, 
         size_t open = head.rfind('(');
         if (head.empty() || head.back() != ')' || open == std::string::npos || open == 0)
             break;
-        fs::path archive = (cwd / head.substr(0, open)).lexically_normal();
+        std::string named = head.substr(0, open);
+        fs::path archive = (cwd / (moved ? (*moved)(named) : named)).lexically_normal();
         pulled[archive].push_back(head.substr(open + 1, head.size() - open - 2));
     }
     return pulled;
@@ -307,14 +310,15 @@ LinkInputs parse_link(const CaptureRecord &record, const fs::path &package_root,
     parser.in.cwd = record.cwd;
     parser.in.map = record.map;
     parser.in.search_dirs = search_dirs;
-    parser.in.argv = expand_response_files(record.argv, record.cwd, &parser.in.response_files);
+    const DirectoryMove *moved = record.moved ? &*record.moved : nullptr;
+    parser.in.argv = expand_response_files(record.argv, record.cwd, &parser.in.response_files, moved);
     parser.parse(parser.in.argv);
     if (!record.map.empty()) {
         std::error_code ec;
         if (!fs::exists(record.map, ec))
             throw Error(record.map.string() + ": the linker map of " + parser.in.output.string() +
                         " is missing");
-        auto pulled = read_link_map(record.map, record.cwd);
+        auto pulled = read_link_map(record.map, record.cwd, moved);
         for (auto &archive : parser.in.archives) {
             auto it = pulled.find(archive.path);
             if (it != pulled.end())

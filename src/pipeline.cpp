@@ -220,16 +220,22 @@ std::vector<ModuleRecord> record_modules(const std::vector<ModuleWork> &work, co
 }
 
 // What a package's entry in the module cache holds of its work directory:
-// of the build's working directories, only the files its links read
-// (cargo's target/ of a Rust package is most of a gigabyte, of which the
-// links read a tenth). An interpreter's shared modules are stored whole.
-TreeSelection cache_selection(const ModuleWork &m, const std::vector<fs::path> &search_dirs) {
+// of the build's working directories, only what discovering and renaming
+// its .so files read (cargo's target/ of a Rust package is most of a
+// gigabyte, of which that is a tenth). An interpreter's shared modules are
+// stored whole.
+TreeSelection cache_selection(const ModuleWork &m, size_t index, const std::vector<DiscoveredSo> &found,
+                              const std::vector<fs::path> &search_dirs) {
     TreeSelection selection;
     if (m.cache_tree != m.dirs.work)
         return selection;
     for (const fs::path &dir : m.dirs.scratch())
         selection.scratch.push_back(relative_below(dir, m.dirs.work));
-    selection.needed = files_later_builds_read(m.dirs.work, search_dirs);
+    std::vector<const LinkInputs *> renamed;
+    for (const auto &so : found)
+        if (so.module == index)
+            renamed.push_back(&so.link);
+    selection.needed = files_later_builds_read(m.dirs.work, m.lib_dir, renamed, search_dirs);
     return selection;
 }
 
@@ -238,7 +244,8 @@ TreeSelection cache_selection(const ModuleWork &m, const std::vector<fs::path> &
 // registration code (.km.symbols.o, and its note), which a build directory
 // that fetches them then does not compile again.
 void store_modules(const std::vector<ModuleWork> &work, const std::vector<ModuleOutcome> &outcomes,
-                   ModuleCache *cache, const std::vector<fs::path> &search_dirs) {
+                   const std::vector<DiscoveredSo> &found, const std::vector<fs::path> &search_dirs,
+                   ModuleCache *cache) {
     if (!cache)
         return;
     for (size_t i = 0; i < work.size(); ++i) {
@@ -247,7 +254,7 @@ void store_modules(const std::vector<ModuleWork> &work, const std::vector<Module
             continue;
         TreeSelection selection;
         try {
-            selection = cache_selection(m, search_dirs);
+            selection = cache_selection(m, i, found, search_dirs);
         } catch (const Error &e) {
             cache->warn(m.spec->name + ": warning: not stored in the module cache: " + e.what());
             continue;
@@ -360,7 +367,7 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
         record_modules(work, found, done, layout.root, outcomes, host.status, result);
     result.modules = outcomes.take();
     if (!result.ok()) {
-        store_modules(work, result.modules, module_options.module_cache, toolchain.search_dirs);
+        store_modules(work, result.modules, found, toolchain.search_dirs, module_options.module_cache);
         return result; // keep_going: nothing is linked from a partial build
     }
 
@@ -373,7 +380,7 @@ BuildResult run_build(const BuildOptions &options, Host &host) {
             throw LinkFailed(e.what(), std::move(result));
         }
     }
-    store_modules(work, result.modules, module_options.module_cache, toolchain.search_dirs);
+    store_modules(work, result.modules, found, toolchain.search_dirs, module_options.module_cache);
     return result;
 }
 

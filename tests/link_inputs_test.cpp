@@ -253,3 +253,28 @@ TEST_CASE("link_inputs: the files a link reads are its output, inputs, map, resp
                                       dir / "obj/libthin.a", dir / "rsp/inner.rsp", dir / "rsp/outer.rsp"};
     CHECK(files == expected);
 }
+
+TEST_CASE("link_inputs: a moved build's response files and linker map are read at the new place") {
+    // rustc names every .rlib by its absolute path, in the command line and
+    // so in the map; a response file may hold absolute paths too.
+    test::TempDir dir;
+    fs::path old_dir = dir / "old", now = dir / "new";
+    make_object(now / "obj/a.o");
+    write_file_atomic(now / "deps/libx.rlib", "!<arch>\n");
+    write_file_atomic(now / "rsp/args.rsp", (old_dir / "obj/a.o").string() + "\n");
+    write_file_atomic(now / "maps/m.map", "Archive member included to satisfy reference by file (symbol)\n\n" +
+                                              (old_dir / "deps/libx.rlib").string() + "(x.o)  " +
+                                              (old_dir / "obj/a.o").string() + " (f)\n\nDiscarded input sections\n");
+    std::vector<CaptureRecord> records(1);
+    records[0].cwd = old_dir;
+    records[0].map = old_dir / "maps/m.map";
+    records[0].argv = {"gcc", "-shared", "@" + (old_dir / "rsp/args.rsp").string(),
+                       (old_dir / "deps/libx.rlib").string(), "-o", (old_dir / "m.so").string()};
+    rebase_capture_records(records, old_dir, now);
+    LinkInputs in = parse_link(records[0], now, {});
+    CHECK(in.objects == std::vector<fs::path>{now / "obj/a.o"});
+    REQUIRE(in.archives.size() == 1);
+    CHECK(in.archives[0].path == now / "deps/libx.rlib");
+    CHECK(in.archives[0].members == std::vector<std::string>{"x.o"});
+    CHECK(in.response_files == std::vector<fs::path>{now / "rsp/args.rsp"});
+}

@@ -11,6 +11,7 @@
 #include "kmpack/conventions.h"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,11 +22,23 @@ inline constexpr const char *kCaptureLogEnv = "KMPACK_CAPTURE_LOG";    // the JS
 inline constexpr const char *kCaptureMapDirEnv = "KMPACK_CAPTURE_MAPS"; // where link maps go
 inline constexpr const char *kCaptureLinkerEnv = "KMPACK_CAPTURE_LINKER"; // the driver, as a JSON array
 
+// A build directory's move from where a module was built (`from`) to where
+// it is now (`to`): applied to a path, or a text holding paths, it puts
+// every path below `from` (whole components only: not "/a/kb2" for
+// "/a/kb") below `to`.
+struct DirectoryMove {
+    std::string from, to;
+    std::string operator()(const std::string &text) const;
+};
+
 struct CaptureRecord {
     std::filesystem::path cwd;
     std::vector<std::string> argv; // as the build passed it (real tool first)
     std::filesystem::path map;     // linker map written for a -shared link, or empty
     int exit_code = 0;
+    // Set by rebase_capture_records(): what still names the old place
+    // (response files' and linker maps' contents) is read through it.
+    std::optional<DirectoryMove> moved = std::nullopt;
 };
 
 // Appends `record` as one line to `log`, atomically with respect to other
@@ -38,7 +51,7 @@ std::vector<CaptureRecord> read_capture_log(const std::filesystem::path &log);
 // The records of a build that ran in `from`, as if it had run in `to`
 // (the build directory moved): every path below `from` in a record's
 // directory, map and arguments (also inside "-I/..." and "-Wl,...") is
-// put below `to`.
+// put below `to`, and the move is kept in each record (`moved`).
 void rebase_capture_records(std::vector<CaptureRecord> &records, const std::filesystem::path &from,
                             const std::filesystem::path &to);
 

@@ -35,10 +35,14 @@ struct DiscoveredSo {
 // another directory (fetched from the module cache).
 std::vector<LinkInputs> captured_links(const fs::path &work, const std::vector<fs::path> &search_dirs);
 
-// The files below `work` that discovering and renaming its .so files read
-// (link_files() of every captured link), relative to `work`: of a build's
-// working directories (ModuleLayout::scratch()), all a later build needs.
-std::set<std::string> files_later_builds_read(const fs::path &work, const std::vector<fs::path> &search_dirs);
+// The files below `work` that a later build's discovery and renaming read,
+// relative to `work`: of its captured links, the outputs installed in
+// `lib_dir` (by path or content), and all that renaming the .so files linked
+// by `renamed` reads (link_files()). Of a build's working directories
+// (ModuleLayout::scratch()), that is all the module cache keeps.
+std::set<std::string> files_later_builds_read(const fs::path &work, const fs::path &lib_dir,
+                                              const std::vector<const LinkInputs *> &renamed,
+                                              const std::vector<fs::path> &search_dirs);
 
 // Every .so linked in the build in `work` (its capture.jsonl) that belongs to
 // the package installed in `lib_dir`, with its package-relative path. A

@@ -39,9 +39,12 @@ struct LinkInputs {
 };
 
 // Expands @file arguments (recursively, as gcc does), resolving them against
-// `cwd`; the files read are added to `read`. Errors name the response file.
-std::vector<std::string> expand_response_files(const std::vector<std::string> &argv,
-                                               const fs::path &cwd, std::vector<fs::path> *read = nullptr);
+// `cwd`; the files read are added to `read`, and what they hold is read
+// through `moved` (a build directory that moved since). Errors name the
+// response file.
+std::vector<std::string> expand_response_files(const std::vector<std::string> &argv, const fs::path &cwd,
+                                               std::vector<fs::path> *read = nullptr,
+                                               const DirectoryMove *moved = nullptr);
 
 // Parses one shared-object link. Files below `package_root` are the
 // package's own; everything else is a system input. `search_dirs` are the
@@ -50,8 +53,10 @@ LinkInputs parse_link(const CaptureRecord &record, const fs::path &package_root,
                       const std::vector<fs::path> &search_dirs);
 
 // The archive members a GNU ld map file says were pulled in:
-// archive (absolute, resolved against `cwd`) -> members in order.
-std::map<fs::path, std::vector<std::string>> read_link_map(const fs::path &map, const fs::path &cwd);
+// archive (absolute, resolved against `cwd`, read through `moved`) ->
+// members in order.
+std::map<fs::path, std::vector<std::string>> read_link_map(const fs::path &map, const fs::path &cwd,
+                                                           const DirectoryMove *moved = nullptr);
 
 // Every successful shared-object link of a build, the last link of each
 // output winning, in output order.
