@@ -73,7 +73,8 @@ typedef struct km_dl_library {
  * generated tables are static). Safe to call from constructors in any order
  * and from several threads. Returns 0, or -1 when the library is refused
  * (wrong ABI version, NULL fields, a path already registered); the reason is
- * then available from km_dl_register_error().
+ * then available from km_dl_register_error(). The symbol table is checked
+ * (sorted, no NULL name) at its first use: dlopen of a bad one fails.
  */
 int km_dl_register(const km_dl_library *lib);
 

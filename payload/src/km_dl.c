@@ -40,14 +40,24 @@
  *              a constructor may itself call dlopen. Taken before lock,
  *              never after; lock is never held while library code runs.
  *
+ *   table_lock mutex, held while a library's symbol table is checked and
+ *              its keys computed, at its first use (table_of). Taken after
+ *              lock, never before.
+ *
  *   dlsym on a library handle takes no lock and allocates nothing: what it
  *   reads is fixed at registration, published by the release store of
- *   nlibs (and of the entry's segment); the open count is an atomic.
+ *   nlibs (and of the entry's segment), or by the release store of the
+ *   table's keys before the handle was first returned; the open count is
+ *   an atomic.
  *
- * Registration refuses a symbol table that is not strictly sorted by strcmp
- * (rather than sorting a private copy), so dlsym has one simple path, a
- * binary search (see lookup). dladdr sorts all symbols by address on first
- * use, and again after later registrations.
+ * A symbol table that is not strictly sorted by strcmp is refused (rather
+ * than sorting a private copy), so dlsym has one simple path, a binary
+ * search (see lookup). The table is checked, and its keys computed, at its
+ * first use, not at registration: python.km registers a hundred tables
+ * before main, most of which a run never opens, and reading every name of
+ * each would be a tenth of its start-up. dlopen of a library with a bad
+ * table fails, naming the fault. dladdr sorts all symbols by address on
+ * first use, and again after later registrations.
  *
  * Error messages (dlerror)
  *
@@ -61,6 +71,9 @@
  *   km_dl: %s: not a registered library id       (km_dl_open_id)
  *   km_dl: km_dl_open_id: NULL id
  *   km_dl: %s: needed library '%s' is not registered
+ *   km_dl: %s: symbol %lu has a NULL name            (dlopen, or dlsym on the
+ *   km_dl: %s: symbol table not sorted: '%s' (index %lu) must sort before '%s' (index %lu)
+ *   km_dl: %s: symbol '%s' is listed twice (index %lu)  main program: its table's first use)
  *   km_dl: %s: out of memory
  *   km_dl: %s: undefined symbol: %s
  *   km_dl: RTLD_DEFAULT: undefined symbol: %s     (NULL, RTLD_DEFAULT, RTLD_NEXT)
@@ -86,9 +99,6 @@
  *   km_dl_register: %s: malformed path (absolute, an empty component or a control character)
  *   km_dl_register: %s: name '%s' is not the file name of the path
  *   km_dl_register: %s: NULL array with a non-zero count
- *   km_dl_register: %s: symbol %lu has a NULL name
- *   km_dl_register: %s: symbol table not sorted: '%s' (index %lu) must sort before '%s' (index %lu)
- *   km_dl_register: %s: symbol '%s' is listed twice (index %lu)
  *   km_dl_register: %s: init range %lu is malformed          (or fini)
  *   km_dl_register: %s: needed entry %lu is NULL
  *   km_dl_register: %s: path already registered
@@ -124,8 +134,10 @@ typedef unsigned __int128 key;
 struct lib {
 	const km_dl_library *def;
 	char *rev;            /* reverse_path(def->path); NULL for the main program */
-	key *keys;            /* key_of() each symbol name, for lookup() */
-	uintptr_t lowest;     /* lowest symbol address, dladdr's dli_fbase */
+	key *_Atomic keys;    /* key_of() each symbol name, for lookup(); NULL until
+	                         the table's first use (table_of) */
+	char *refused;        /* why the table is not usable, once found (table_lock) */
+	uintptr_t lowest;     /* lowest symbol address, dladdr's dli_fbase (lock) */
 	atomic_int refcnt;    /* open count; dlsym reads it without the lock */
 	atomic_int inited;    /* constructors done (set under init_lock) */
 	int running;          /* constructors running (under init_lock) */
@@ -137,6 +149,7 @@ struct lib {
 #define SEG_SIZE(k) (SEG0 << (k))
 
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct lib *_Atomic segs[NSEG];
 static atomic_size_t nlibs;
 static struct lib *main_lib;
@@ -282,7 +295,8 @@ static key key_of(const char *s)
 static const km_dl_symbol *lookup(const struct lib *lib, const char *name)
 {
 	const km_dl_symbol *s = lib->def->symbols;
-	const key *keys = lib->keys, *a = keys, *b = keys, k = key_of(name);
+	const key *keys = atomic_load_explicit(&lib->keys, memory_order_acquire), *a = keys, *b = keys,
+	          k = key_of(name);
 	size_t n = lib->def->nsymbols, lo, hi;
 
 	if (!n)
@@ -420,15 +434,15 @@ static int check_symbols(const km_dl_library *d)
 	for (unsigned long i = 0; i < d->nsymbols; i++) {
 		int c;
 		if (!s[i].name)
-			return refuse("km_dl_register: %s: symbol %lu has a NULL name", lib_path(d), i);
+			return refuse("km_dl: %s: symbol %lu has a NULL name", lib_path(d), i);
 		if (!i)
 			continue;
 		c = strcmp(s[i - 1].name, s[i].name);
 		if (!c)
-			return refuse("km_dl_register: %s: symbol '%s' is listed twice (index %lu)",
+			return refuse("km_dl: %s: symbol '%s' is listed twice (index %lu)",
 			              lib_path(d), s[i].name, i);
 		if (c > 0)
-			return refuse("km_dl_register: %s: symbol table not sorted: "
+			return refuse("km_dl: %s: symbol table not sorted: "
 			              "'%s' (index %lu) must sort before '%s' (index %lu)",
 			              lib_path(d), s[i].name, i, s[i - 1].name, i - 1);
 	}
@@ -461,7 +475,7 @@ static int check(const km_dl_library *d)
 			return refuse("km_dl_register: %s: needed entry %lu is NULL", lib_path(d), i);
 	if (check_ranges(d, d->init, d->ninit, "init") || check_ranges(d, d->fini, d->nfini, "fini"))
 		return -1;
-	return check_symbols(d);
+	return 0;
 }
 
 static void insert_at(struct lib **a, size_t n, size_t at, struct lib *lib)
@@ -470,26 +484,57 @@ static void insert_at(struct lib **a, size_t n, size_t at, struct lib *lib)
 	a[at] = lib;
 }
 
-/* Fills in lib for d: keys, reversed path, lowest address. */
+/* Fills in lib for d: its reversed path. The symbol table waits for table_of. */
 static int prepare(struct lib *lib, const km_dl_library *d)
 {
-	int main_prog = d->flags & KM_DL_MAIN_PROGRAM;
-	uintptr_t lowest = UINTPTR_MAX;
-
-	lib->keys = malloc(d->nsymbols * sizeof *lib->keys + 1);
-	lib->rev = main_prog ? 0 : malloc(strlen(d->path) + 1);
-	if (!lib->keys || (!main_prog && !lib->rev))
-		return refuse("km_dl_register: %s: out of memory", lib_path(d));
-	for (unsigned long i = 0; i < d->nsymbols; i++) {
-		lib->keys[i] = key_of(d->symbols[i].name);
-		if ((uintptr_t)d->symbols[i].addr < lowest)
-			lowest = (uintptr_t)d->symbols[i].addr;
-	}
-	if (lib->rev)
+	if (!(d->flags & KM_DL_MAIN_PROGRAM)) {
+		if (!(lib->rev = malloc(strlen(d->path) + 1)))
+			return refuse("km_dl_register: %s: out of memory", lib_path(d));
 		reverse_path(lib->rev, d->path);
-	lib->lowest = d->nsymbols ? lowest : 0;
+	}
 	lib->def = d;
 	return 0;
+}
+
+/*
+ * lib's keys, the table checked (check_symbols) and keyed at its first
+ * use; NULL when it is refused, with why in lib->refused (or out of
+ * memory). Published by a release store, so that a thread that sees the
+ * keys sees them whole.
+ */
+static const key *ready_table(struct lib *lib)
+{
+	key *keys = atomic_load_explicit(&lib->keys, memory_order_acquire);
+	const km_dl_library *d = lib->def;
+
+	if (keys)
+		return keys;
+	pthread_mutex_lock(&table_lock);
+	keys = atomic_load_explicit(&lib->keys, memory_order_relaxed);
+	if (!keys && !lib->refused) {
+		if (check_symbols(d))
+			lib->refused = strdup(reg_err_buf);
+		else if ((keys = malloc(d->nsymbols * sizeof *keys + 1))) {
+			for (unsigned long i = 0; i < d->nsymbols; i++)
+				keys[i] = key_of(d->symbols[i].name);
+			atomic_store_explicit(&lib->keys, keys, memory_order_release);
+		}
+	}
+	pthread_mutex_unlock(&table_lock);
+	return keys;
+}
+
+/* ready_table, saying why not in dlerror. */
+static const key *table_of(struct lib *lib)
+{
+	const key *keys = ready_table(lib);
+	if (!keys) {
+		if (lib->refused)
+			set_error("%s", lib->refused);
+		else
+			set_error("km_dl: %s: out of memory", lib_path(lib->def));
+	}
+	return keys;
 }
 
 /*
@@ -534,7 +579,6 @@ int km_dl_register(const km_dl_library *d)
 	} else if (!(r = prepare(lib, d)) && !(r = add(lib, d))) {
 		atomic_fetch_add_explicit(&nlibs, 1, memory_order_release);
 	} else {
-		free(lib->keys);
 		free(lib->rev);
 		memset(lib, 0, sizeof *lib);
 	}
@@ -795,6 +839,8 @@ static int open_needed(const struct lib *lib, const char *path, int mode)
 		set_error("km_dl: %s: needed library '%s' is not registered", lib->def->path, path);
 		return -1;
 	}
+	if (!table_of(dep))
+		return -1;
 	return init(dep, mode) || ref(dep, mode & RTLD_GLOBAL);
 }
 
@@ -863,6 +909,8 @@ static int linked_in(const char *file)
 /* Opens lib found by dlopen or km_dl_open_id: constructors, then a reference. */
 static void *open_lib(struct lib *lib, int mode)
 {
+	if (!table_of(lib))
+		return 0;
 	/* A reference only if open; then wait for a concurrent first open. */
 	if (mode & RTLD_NOLOAD)
 		return ref(lib, mode) || init(lib, mode) ? 0 : lib;
@@ -904,10 +952,14 @@ static void *dlsym_default(const void *h, const char *name)
 {
 	const km_dl_symbol *s = 0;
 	pthread_rwlock_rdlock(&lock);
+	if (main_lib && !table_of(main_lib)) {
+		pthread_rwlock_unlock(&lock);
+		return 0;
+	}
 	if (main_lib)
 		s = lookup(main_lib, name);
 	for (size_t i = 0; !s && i < nglobals; i++)
-		s = lookup(globals[i], name);
+		s = lookup(globals[i], name); /* open: their tables are ready */
 	pthread_rwlock_unlock(&lock);
 	if (s)
 		return s->addr;
@@ -996,7 +1048,10 @@ static int cmp_addr(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Sorts every symbol of every registered library by address. Under lock. */
+/*
+ * Sorts every symbol of every registered library by address, and notes
+ * each library's lowest. Under lock. A refused table is left out.
+ */
 static int index_addresses(void)
 {
 	size_t n = atomic_load_explicit(&nlibs, memory_order_relaxed), total = 0, k = 0;
@@ -1007,15 +1062,21 @@ static int index_addresses(void)
 	if (!(e = malloc((total ? total : 1) * sizeof *e)))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		const struct lib *lib = lib_at(i);
+		struct lib *lib = lib_at(i);
+		uintptr_t lowest = UINTPTR_MAX;
+		if (!ready_table(lib))
+			continue;
 		for (unsigned long j = 0; j < lib->def->nsymbols; j++) {
 			const km_dl_symbol *s = &lib->def->symbols[j];
 			uintptr_t a = (uintptr_t)s->addr;
+			if (a < lowest)
+				lowest = a;
 			if (!a)
 				continue;
 			e[k] = (struct addr_ent){a, a + (s->size ? s->size : 1), 0, k, s, lib};
 			k++;
 		}
+		lib->lowest = lib->def->nsymbols ? lowest : 0;
 	}
 	qsort(e, k, sizeof *e, cmp_addr);
 	for (size_t i = 0; i < k; i++)

@@ -652,9 +652,6 @@ static void test_dladdr(void)
 
 static void test_register_refusals(void)
 {
-	static const km_dl_symbol unsorted[] = {{"b", 0, 0}, {"a", 0, 0}};
-	static const km_dl_symbol twice[] = {{"a", 0, 0}, {"a", 0, 0}};
-	static const km_dl_symbol unnamed[] = {{"a", 0, 0}, {0, 0, 0}};
 	static const km_dl_fn fns[1];
 	static const km_dl_fn_range half[] = {{0, 0, 0}, {fns, 0, 0}};
 	static const km_dl_fn_range backwards[] = {{fns + 1, fns, 0}};
@@ -683,12 +680,6 @@ static void test_register_refusals(void)
 	REFUSED(&x, "km_dl_register: r/ok.so: name 'other.so' is not the file name of the path");
 	x = d, x.nsymbols = 3;
 	REFUSED(&x, "km_dl_register: r/ok.so: NULL array with a non-zero count");
-	x = d, x.symbols = unsorted, x.nsymbols = 2;
-	REFUSED(&x, "km_dl_register: r/ok.so: symbol table not sorted: 'a' (index 1) must sort before 'b' (index 0)");
-	x = d, x.symbols = twice, x.nsymbols = 2;
-	REFUSED(&x, "km_dl_register: r/ok.so: symbol 'a' is listed twice (index 1)");
-	x = d, x.symbols = unnamed, x.nsymbols = 2;
-	REFUSED(&x, "km_dl_register: r/ok.so: symbol 1 has a NULL name");
 	x = d, x.init = half, x.ninit = 2;
 	REFUSED(&x, "km_dl_register: r/ok.so: init range 1 is malformed");
 	x = d, x.fini = backwards, x.nfini = 1;
@@ -709,6 +700,42 @@ static void test_register_refusals(void)
 	CHECK(km_dl_register(&late) == 0);
 	CHECK(dlopen("ok.so", RTLD_NOW) != NULL);
 	CHECK(!dlerror());
+}
+
+/*
+ * A symbol table is checked at its first use, not at registration: a bad
+ * one registers, and dlopen of it (or of a library that needs it) fails,
+ * every time, naming the fault; dladdr leaves it out.
+ */
+static void test_bad_tables(void)
+{
+	static const km_dl_symbol unsorted[] = {{"b", 0, 0}, {"a", (void *)&unsorted, 0}};
+	static const km_dl_symbol twice[] = {{"a", 0, 0}, {"a", 0, 0}};
+	static const km_dl_symbol unnamed[] = {{"a", 0, 0}, {0, 0, 0}};
+	static const char *const needs_unsorted[] = {"bad/unsorted.so"};
+	static const km_dl_library bad[] = {
+		{LIB("bad/unsorted.so", "unsorted_km"), .name = "unsorted.so", .symbols = unsorted, .nsymbols = 2},
+		{LIB("bad/twice.so", "twice_km"), .name = "twice.so", .symbols = twice, .nsymbols = 2},
+		{LIB("bad/unnamed.so", "unnamed_km"), .name = "unnamed.so", .symbols = unnamed, .nsymbols = 2},
+		{LIB("bad/user.so", "user_km"), .name = "user.so", .needed = needs_unsorted, .nneeded = 1},
+	};
+	Dl_info info;
+
+	for (size_t i = 0; i < N(bad); i++)
+		CHECK(km_dl_register(&bad[i]) == 0);
+	for (int round = 0; round < 2; round++) {
+		CHECK(!dlopen("bad/unsorted.so", RTLD_NOW));
+		CHECK_STR(dlerror(), "km_dl: bad/unsorted.so: symbol table not sorted: 'a' (index 1) must sort before 'b' (index 0)");
+	}
+	CHECK(!km_dl_open_id("twice_km", RTLD_NOW));
+	CHECK_STR(dlerror(), "km_dl: bad/twice.so: symbol 'a' is listed twice (index 1)");
+	CHECK(!dlopen("bad/unnamed.so", RTLD_NOW));
+	CHECK_STR(dlerror(), "km_dl: bad/unnamed.so: symbol 1 has a NULL name");
+	CHECK(!dlopen("bad/user.so", RTLD_NOW | RTLD_GLOBAL));
+	CHECK_STR(dlerror(), "km_dl: bad/unsorted.so: symbol table not sorted: 'a' (index 1) must sort before 'b' (index 0)");
+	CHECK(!dladdr(&unsorted, &info));
+	CHECK(!dlsym(RTLD_DEFAULT, "a"));
+	CHECK_STR(dlerror(), "km_dl: RTLD_DEFAULT: undefined symbol: a");
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -881,6 +908,7 @@ int main(int argc, char **argv)
 	test_linked_in();
 	test_dladdr();
 	test_register_refusals();
+	test_bad_tables();
 	test_big_table();
 	test_many();
 	test_fini(argv[0]);
