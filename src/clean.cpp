@@ -13,10 +13,13 @@ std::vector<fs::path> clean_build(const fs::path &build_dir, bool all) {
     std::vector<fs::path> removed;
     if (!fs::exists(build_dir, ec))
         return removed;
-    // Only a directory kmpack made: never a source tree or a home directory.
+    // Only a directory kmpack made (its lock stays after a clean, beside
+    // dist/), or an empty one: never a source tree or a home directory.
     BuildLayout layout{build_dir};
-    if (!fs::exists(layout.record(), ec) && !fs::exists(layout.modules(), ec))
-        throw Error(build_dir.string() + ": not a kmpack build directory (no kmpack-build.json or modules/); "
+    if (fs::is_empty(build_dir, ec))
+        return removed;
+    if (!fs::exists(layout.record(), ec) && !fs::exists(layout.modules(), ec) && !fs::exists(layout.lock(), ec))
+        throw Error(build_dir.string() + ": not a kmpack build directory (no kmpack-build.json, modules/ or .kmpack.lock); "
                                          "nothing removed");
     if (all) {
         fs::remove_all(build_dir, ec);

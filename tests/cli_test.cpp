@@ -134,3 +134,28 @@ TEST_CASE("cli: a launcher that fails fails the package's build with its output,
                Catch::Contains("kmpack-capture: the compile ran through the launcher " +
                                (dir / "broken-launcher").string() + " and failed (exit status 4)"));
 }
+
+TEST_CASE("cli: clean says when there is nothing to clean, and succeeds") {
+    test::TempDir dir;
+    Ran r = kmpack_cli({"clean", "-B", "nowhere"}, dir);
+    CHECK(r.status == 0);
+    CHECK(r.output == "nothing to clean: nowhere does not exist\n");
+    std::filesystem::create_directories(dir / "b/modules");
+    r = kmpack_cli({"clean", "-B", "b"}, dir);
+    CHECK(r.status == 0);
+    CHECK(r.output == "removed b/modules\n");
+    r = kmpack_cli({"clean", "-B", "b"}, dir);
+    CHECK(r.status == 0);
+    CHECK(r.output == "nothing to clean in b\n");
+    // A build directory cleaned without --all keeps dist/ and its lock: cleaned again, nothing to do.
+    std::filesystem::create_directories(dir / "c/dist");
+    write_file_atomic(dir / "c/.kmpack.lock", "");
+    r = kmpack_cli({"clean", "-B", "c"}, dir);
+    CHECK(r.status == 0);
+    CHECK(r.output == "nothing to clean in c\n");
+    write_file_atomic(dir / "src/setup.py", "");
+    r = kmpack_cli({"clean", "-B", "src"}, dir);
+    CHECK(r.status == 1);
+    CHECK(r.output ==
+          "kmpack: error: src: not a kmpack build directory (no kmpack-build.json, modules/ or .kmpack.lock); nothing removed\n");
+}

@@ -398,8 +398,16 @@ struct CleanCommand {
     }
 
     int run(kmpack::CommandRunner &) {
-        for (const auto &p : kmpack::clean_build(dir, all))
+        std::error_code ec;
+        if (!std::filesystem::exists(dir, ec)) {
+            std::cout << "nothing to clean: " << dir << " does not exist\n";
+            return 0;
+        }
+        auto removed = kmpack::clean_build(dir, all);
+        for (const auto &p : removed)
             std::cout << "removed " << p.string() << "\n";
+        if (removed.empty())
+            std::cout << "nothing to clean in " << dir << "\n";
         return 0;
     }
 };
