@@ -19,8 +19,8 @@ std::vector<fs::path> clean_build(const fs::path &build_dir, bool all) {
     if (fs::is_empty(build_dir, ec))
         return removed;
     if (!fs::exists(layout.record(), ec) && !fs::exists(layout.modules(), ec) && !fs::exists(layout.lock(), ec))
-        throw Error(build_dir.string() + ": not a kmpack build directory (no kmpack-build.json, modules/ or .kmpack.lock); "
-                                         "nothing removed");
+        throw Error(build_dir.string() +
+                    ": not a kmpack build directory (no kmpack-build.json, modules/ or .kmpack.lock); nothing removed");
     if (all) {
         fs::remove_all(build_dir, ec);
         if (ec)

@@ -46,17 +46,23 @@ std::set<std::string> files_later_builds_read(const fs::path &work, const fs::pa
         auto read = link_files(*link);
         files.insert(files.end(), read.begin(), read.end());
     }
-    // Outputs installed by content: what discovery matches them by. An
-    // output not installed (a Rust proc-macro, a configure test) is not kept.
-    std::set<std::string> installed;
+    // Outputs linked outside the installed tree (pip, cargo) and installed
+    // by content: discovery matches them by it. An output not installed (a
+    // Rust proc-macro, a configure test) is not kept; one in lib_dir is kept
+    // with it anyway. The installed .so files are hashed only when needed.
     std::error_code ec;
-    if (fs::exists(lib_dir, ec))
+    std::vector<fs::path> elsewhere;
+    for (const LinkInputs &link : captured_links(work, search_dirs))
+        if (!is_within(link.output, lib_dir) && fs::is_regular_file(link.output, ec))
+            elsewhere.push_back(link.output);
+    std::set<std::string> installed;
+    if (!elsewhere.empty() && fs::exists(lib_dir, ec))
         for (const auto &e : fs::recursive_directory_iterator(lib_dir))
             if (e.is_regular_file() && e.path().extension() == ".so")
                 installed.insert(md5_file(e.path()));
-    for (const LinkInputs &link : captured_links(work, search_dirs))
-        if (fs::is_regular_file(link.output, ec) && installed.count(md5_file(link.output)))
-            files.push_back(link.output);
+    for (const fs::path &output : elsewhere)
+        if (installed.count(md5_file(output)))
+            files.push_back(output);
     std::set<std::string> needed;
     for (const fs::path &file : files)
         if (is_within(file, root) && fs::exists(file, ec))

@@ -88,7 +88,8 @@ std::string damaged_interpreter(const ModuleLayout &dirs, const std::string &key
 }
 
 void write_interpreter_manifest(const ModuleLayout &dirs, const std::string &key) {
-    write_cache_manifest(dirs.work / kCacheManifestName, describe_tree(dirs.work, key, TreeSelection{outside_manifest(dirs), {}, {}}));
+    write_cache_manifest(dirs.work / kCacheManifestName,
+                         describe_tree(dirs.work, key, TreeSelection{outside_manifest(dirs), {}, {}}));
 }
 
 fs::path interpreter_dir(const fs::path &cache_dir, const std::string &key) {

@@ -258,6 +258,9 @@ void store_modules(const std::vector<ModuleWork> &work, const std::vector<Module
         } catch (const Error &e) {
             cache->warn(m.spec->name + ": warning: not stored in the module cache: " + e.what());
             continue;
+        } catch (const fs::filesystem_error &e) {
+            cache->warn(m.spec->name + ": warning: not stored in the module cache: " + filesystem_error_text(e));
+            continue;
         }
         cache->store(m.spec->name, m.cache_key, m.cache_tree, selection);
     }

@@ -65,8 +65,9 @@ std::vector<LinkInputs> reconstruct_links(const std::vector<CaptureRecord> &reco
                                           const std::vector<fs::path> &search_dirs);
 
 // Every file that reading `link` again (parse_link) and renaming its .so
-// read, so far as they exist: its output, objects, archives (a thin
-// archive's members too), .so inputs, linker map and response files.
+// read: its output, objects, archives (a thin archive's members too), .so
+// inputs, linker map and response files; whether they still exist is the
+// caller's to check.
 std::vector<fs::path> link_files(const LinkInputs &link);
 
 // The compiler's default library search directories (`gcc -print-search-dirs`).
